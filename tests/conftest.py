@@ -1,0 +1,105 @@
+"""Shared fixtures: one throwaway PostgreSQL database per test session, a replay HTTP server.
+
+Tests use the real server on 127.0.0.1:5432 (TEST_PG_ADMIN_URL overrides it); nothing is mocked.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+from psycopg2 import sql
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+# Data tables, children first: truncated between tests that ask for a clean database.
+DATA_TABLES = ("classifications", "classified_articles", "digests", "articles", "crawl_runs",
+               "model_versions", "sources")
+
+
+def _admin():
+    conn = psycopg2.connect(ADMIN_URL)
+    conn.autocommit = True
+    return conn
+
+
+def db_url_for(name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(ADMIN_URL)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory):
+    """A fresh database with all migrations applied; DATABASE_URL points at it for the session."""
+    from chainwatch import db
+
+    name = f"chainwatch_test_{uuid.uuid4().hex[:10]}"
+    admin = _admin()
+    with admin.cursor() as cur:
+        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = db_url_for(name)
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("CHAINWATCH_OUT", str(tmp_path_factory.mktemp("out")))
+    db.upgrade(url)
+    try:
+        yield url
+    finally:
+        if old is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = old
+        with admin.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        admin.close()
+
+
+@pytest.fixture()
+def clean_db(db_url):
+    """The session database, emptied of data (labels and migrations kept)."""
+    conn = psycopg2.connect(db_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in DATA_TABLES)))
+    finally:
+        conn.close()
+    return db_url
+
+
+@pytest.fixture()
+def db_cursor(db_url):
+    conn = psycopg2.connect(db_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            yield cur
+    finally:
+        conn.close()
+
+
+@pytest.fixture()
+def replay_server():
+    """Factory: replay_server(root, faults=None) -> a started ReplayServer, stopped after the test."""
+    from chainwatch.replay import ReplayServer
+
+    started = []
+
+    def make(root, faults=None):
+        srv = ReplayServer(root, faults=faults).start()
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        srv.stop()
