@@ -32,7 +32,6 @@ MAX_TEXT = 1500
 
 
 def _dir(repo: str) -> Path:
-    sub = "news_zh" if repo.startswith("jojojolin") else None
     owner_repo = repo.replace("/", "__")
     for top in ("news", "news_zh", "regulation", "labeled"):
         p = DATA / top / owner_repo
@@ -41,8 +40,17 @@ def _dir(repo: str) -> Path:
     raise FileNotFoundError(repo)
 
 
+# cryptonews.csv carries some characters as literal escape text (mojibake of UTF-8 bytes)
+_LITERAL_ESCAPES = {"\\xa0": " ", "\\x93": "–", "\\x94": "—", "\\x9c": "“", "\\x9d": "”",
+                    "\\u200b": "", "\\x89": "", "\\x82": ""}
+
+
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", (s or "").replace("\u00a0", " ")).strip()
+    s = s or ""
+    for k, v in _LITERAL_ESCAPES.items():
+        s = s.replace(k, v)
+    s = s.replace("\u00a0", " ").replace("\u200b", "")
+    return re.sub(r"\s+", " ", s).strip()
 
 
 def _trunc(s: str, n: int = MAX_TEXT) -> str:
