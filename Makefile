@@ -1,0 +1,29 @@
+# The two Quickstart commands (`make demo`, `make test`) set everything up themselves.
+.PHONY: install demo run test bench constraints clean
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+VENV := .venv/bin
+
+install:
+	@scripts/bootstrap.sh
+
+demo: install  ## the whole pipeline, offline, on the bundled snapshot; prints where the digests are
+	$(VENV)/chainwatch demo
+
+run: install  ## the whole pipeline against the live sources
+	$(VENV)/chainwatch run
+
+test: install  ## the whole test suite against the real PostgreSQL on 127.0.0.1:5432
+	@scripts/ensure-postgres.sh
+	@scripts/ensure-chromium.sh
+	$(VENV)/python -m pytest
+
+bench: install  ## the benchmark suite (prints a table, writes bench/results/)
+	$(VENV)/python -m bench
+
+constraints:  ## re-pin every dependency from the working venv
+	$(VENV)/python -m pip freeze --exclude-editable | grep -v '^chainwatch' > constraints.txt
+
+clean:
+	rm -rf out test-artifacts .pytest_cache
