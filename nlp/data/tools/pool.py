@@ -40,16 +40,27 @@ def _dir(repo: str) -> Path:
     raise FileNotFoundError(repo)
 
 
-# cryptonews.csv carries some characters as literal escape text (mojibake of UTF-8 bytes)
-_LITERAL_ESCAPES = {"\\xa0": " ", "\\x93": "–", "\\x94": "—", "\\x9c": "“", "\\x9d": "”",
-                    "\\u200b": "", "\\x89": "", "\\x82": ""}
+# Some sources carry mojibake: UTF-8 bytes decoded as Latin-1 ("â\x80\x93" for "–"), and
+# cryptonews.csv even has those bytes as literal escape text ("\\x93", "Ã\\x89ric").
+_LITERAL_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
+_MOJIBAKE = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf]+")
+_C1_LEFTOVERS = {"\xa0": " ", "\x93": "–", "\x94": "—", "\x9c": "“", "\x9d": "”"}
+
+
+def _unmojibake(m: re.Match) -> str:
+    try:
+        return m.group(0).encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return m.group(0)
 
 
 def _clean(s: str) -> str:
-    s = s or ""
-    for k, v in _LITERAL_ESCAPES.items():
-        s = s.replace(k, v)
-    s = s.replace("\u00a0", " ").replace("\u200b", "")
+    s = (s or "").replace("\\u200b", "")
+    s = _LITERAL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), s)
+    s = _MOJIBAKE.sub(_unmojibake, s)
+    s = re.sub(r"Â(?=\s|$)", "", s)  # a stray "Â" whose no-break space was already lost
+    s = re.sub(r"[\u0080-\u00a0]", lambda m: _C1_LEFTOVERS.get(m.group(0), ""), s)
+    s = s.replace("\u200b", "")
     return re.sub(r"\s+", " ", s).strip()
 
 

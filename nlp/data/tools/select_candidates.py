@@ -58,7 +58,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="/tmp/cw")
     ap.add_argument("--batch", type=int, default=50)
+    ap.add_argument("--round2", action="store_true",
+                    help="second round: only labels given by --labels, skipping ids already in labelled.jsonl")
+    ap.add_argument("--labels", default="", help="comma-separated label ids for --round2")
+    ap.add_argument("--per-label", type=int, default=40)
     args = ap.parse_args()
+    if args.round2:
+        return round2(args)
     pool = load_pool()
     rng = random.Random(SEED)
 
@@ -95,8 +101,8 @@ def main():
 
     # interleave: round-robin over labels plus random items, so every batch mixes labels
     order, chosen = [], set()
-    queues = list(per_label.values()) + [rand, rand[len(rand) // 2:]]
-    queues[-2] = rand[: len(rand) // 2]
+    half = len(rand) // 2
+    queues = list(per_label.values()) + [rand[:half], rand[half:]]
     while any(queues):
         for q in queues:
             while q:
@@ -117,10 +123,50 @@ def main():
                 if i.startswith(("8btc", "dykstranet")):
                     f.write(f"T: {it['title']}\n")
                 elif i.startswith("uglydog"):
-                    f.write(f"X: {it['text'][:650]}\n")
+                    f.write(f"X: {it['text'][:450]}\n")
                 else:
                     f.write(f"T: {it['title']}\nX: {it['text'][:650]}\n")
     print(len(order), "candidates in", (len(order) + args.batch - 1) // args.batch, "batches")
+
+
+def round2(args):
+    """Extra candidates for labels that are still thin; never re-reads a labelled item."""
+    pool = load_pool()
+    rng = random.Random(SEED + 2)
+    done = {json.loads(l)["id"] for l in open(Path(__file__).resolve().parents[1] / "labelled.jsonl", encoding="utf-8")}
+    seen = {norm_title(pool[i]["title"]) for i in done}
+    order = []
+    for lab in args.labels.split(","):
+        rx = re.compile(QUERIES[lab], re.I)
+        hits = [i for i in pool if i not in done and i not in order and norm_title(pool[i]["title"]) not in seen
+                and rx.search(pool[i]["title"] + " " + pool[i]["text"][:600])]
+        # prefer hits in the title, then in the lead
+        hits.sort(key=lambda i: (not rx.search(pool[i]["title"]), rng.random()))
+        taken = 0
+        for i in hits:
+            if taken == args.per_label:
+                break
+            key = norm_title(pool[i]["title"])
+            if key in seen:  # the same story twice (e.g. a passage in both UglyDog files)
+                continue
+            seen.add(key)
+            order.append(i)
+            taken += 1
+    out = Path(args.out)
+    (out / "batches2").mkdir(parents=True, exist_ok=True)
+    json.dump(order, open(out / "candidates2.json", "w"), ensure_ascii=False)
+    for b in range(0, len(order), args.batch):
+        with open(out / "batches2" / f"r{b // args.batch:03d}.txt", "w", encoding="utf-8") as f:
+            for i in order[b: b + args.batch]:
+                it = pool[i]
+                f.write(f"### {i}\n")
+                if i.startswith(("8btc", "dykstranet")):
+                    f.write(f"T: {it['title']}\n")
+                elif i.startswith("uglydog"):
+                    f.write(f"X: {it['text'][:450]}\n")
+                else:
+                    f.write(f"T: {it['title']}\nX: {it['text'][:650]}\n")
+    print(len(order), "round-2 candidates")
 
 
 if __name__ == "__main__":

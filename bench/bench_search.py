@@ -1,0 +1,312 @@
+"""Search latency on a generated corpus: p50 / p95 of chainwatch.search.search over ~50 queries.
+
+    .venv/bin/python bench/bench_search.py                  # 1,000,000 articles, then drops the database
+    .venv/bin/python bench/bench_search.py --rows 50000     # a quick run
+    .venv/bin/python bench/bench_search.py --keep           # keep `chainwatch_bench` for another run
+    .venv/bin/python bench/bench_search.py --reuse          # reuse a kept database of the right size
+
+The corpus goes into a throwaway database (`chainwatch_bench`, on TEST_PG_ADMIN_URL's server, default
+postgresql://postgres@127.0.0.1:5432/postgres), migrated like any ChainWatch database. Articles are
+built in SQL with generate_series from a pool of sentences drawn from a vocabulary of crypto-news words
+(Zipf-like frequencies, so some words are in a large share of articles and some are rare); 5% are
+Chinese, their jieba tokens (chainwatch.textsearch.zh_tokens) computed per sentence. Each article has
+1-2 positive labels from one model version. Indexes other than primary/unique keys are dropped for the
+load and rebuilt after it (that is how a bulk load is done; the schema's indexes are the ones built).
+
+Measured: wall time of each search() call (new connection, tsquery, search), after one warm-up pass.
+Prints per-query timings (slowest first), p50 / p95 / max, and the load time. Not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from chainwatch import db  # noqa: E402
+from chainwatch.search import search  # noqa: E402
+from chainwatch.textsearch import zh_tokens  # noqa: E402
+
+ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+DB_NAME = "chainwatch_bench"
+MODEL = "bench-v1"
+START = date(2023, 1, 1)
+DAYS = 3 * 365
+
+# Most frequent first: the sampler gives word k a weight of 1 / (k + 8).
+EN_WORDS = """
+the said to of and in a on for that is with by as from at its has was will be it an are have
+crypto bitcoin market exchange price token blockchain said investors trading regulators company funds
+million billion users network ethereum digital assets stablecoin billion week platform year new report
+according data court sec government financial law crypto-related wallet transactions first
+regulatory industry federal firm coin tokens bank banks policy security customers deal launch
+chief executive statement decentralized defi protocol lending liquidity pool yield staking validators
+mining miners hashrate halving etf approval spot futures derivatives options leverage short long
+analysts volatility rally selloff slump surge record high low bull bear sentiment traders retail
+institutional adoption payments remittance cross-border settlement infrastructure custody custodian
+binance coinbase kraken okx bybit ftx tether usdt usdc circle ripple xrp solana cardano polkadot
+avalanche polygon arbitrum optimism layer rollup zero-knowledge proof consensus upgrade fork mainnet
+testnet developers smart contract contracts audit vulnerability exploit hack hacked hacker attackers
+stolen drained breach phishing scam scammers fraud fraudulent ponzi pyramid scheme victims police
+arrested charged indicted convicted sentenced prison prosecutors justice department investigation
+probe subpoena lawsuit settlement fined fine penalty enforcement action cease desist compliance
+license licence registration framework rules bill legislation lawmakers congress senate parliament
+commission authority supervisory central cbdc yuan euro dollar pound e-cny pilot sandbox
+laundering launder laundered money mixer tornado cash sanctions ofac terrorist financing aml kyc
+travel rule fatf imf bis fsb g20 iosco basel cooperation international standards
+bubble mania hype frenzy memecoin meme speculative speculation euphoria fomo crash collapse
+manipulation manipulated wash pump dump insider spoofing front-running
+ico presale offering unregistered rug pull exit fundraising
+university students education course research institute talent hiring training
+supply chain enterprise partnership tokenization real-world pilot deploys integrates
+china hong kong singapore japan korea united states europe uk dubai india brazil nigeria
+beijing shanghai washington london brussels tokyo seoul
+monday tuesday wednesday thursday friday weekend quarter annual percent growth decline
+announced reported confirmed denied plans expects warned raised fell rose jumped dropped
+according spokesperson interview conference panel summit forum whitepaper roadmap
+""".split()
+
+# Chinese sentence pieces (jieba splits them further as it likes).
+ZH_WORDS = """
+比特币 以太坊 区块链 数字货币 虚拟货币 交易所 投资者 监管 央行 中国人民银行 数字人民币 试点 跨境支付
+稳定币 泰达币 洗钱 反洗钱 诈骗 骗局 传销 庞氏骗局 非法集资 黑客 攻击 漏洞 被盗 安全事件 泡沫 炒作
+投机 市场操纵 内幕交易 首次代币发行 代币 发行 项目 平台 用户 资金 涉案金额 警方 破获 案件 法院
+判决 处罚 罚款 牌照 合规 法规 立法 政策 金融稳定 国际合作 金融行动特别工作组 高校 人才 教育 课程
+供应链 贸易融资 实体经济 产业区块链 政务 应用 落地 企业 技术 升级 主网 共识 扩容 零知识 专利 开源
+发布 表示 宣布 报道 指出 认为 显示 数据 今年 去年 本周 近日 香港 上海 北京 深圳 新加坡 美国
+Tornado Cash USDT ICO DeFi NFT
+""".split()
+
+LABELS = ["regulation_enforcement", "security_breach", "money_laundering", "crypto_scam",
+          "stablecoins_payments", "tech_innovation", "market_manipulation", "industry_adoption", "cbdc",
+          "speculative_bubble", "international_cooperation", "ico_fraud", "pyramid_scheme",
+          "industry_self_regulation", "talent_education"]
+EN_SOURCES = [f"news{i:02d}" for i in range(35)]
+ZH_SOURCES = [f"zhnews{i}" for i in range(5)]
+
+# ~50 queries: common and rare words, phrases, or / - syntax, Chinese, with and without filters.
+RECENT = (START + timedelta(days=DAYS - 30)).isoformat()
+QUARTER = (START + timedelta(days=DAYS - 90)).isoformat()
+QUERIES: list[tuple[str, dict]] = [
+    ("bitcoin", {}), ("crypto", {}), ("market", {}), ("exchange hacked", {}), ("tornado cash", {}),
+    ('"tornado cash"', {}), ("money laundering", {}), ("laundering", {}), ("stablecoin regulation", {}),
+    ("sec lawsuit", {}), ("binance fined", {}), ("etf approval", {}), ("rug pull", {}), ("ponzi scheme", {}),
+    ("phishing scam victims", {}), ("flash loan exploit", {}), ("cbdc pilot", {}), ("e-cny", {}),
+    ("fatf travel rule", {}), ("memecoin frenzy", {}), ("wash trading", {}), ("hack or exploit", {}),
+    ("bitcoin -etf", {}), ("solana outage", {}), ("nigeria", {}), ("quarterly whitepaper roadmap", {}),
+    ("数字人民币", {}), ("洗钱", {}), ("中国人民银行 试点", {}), ("比特币 交易所", {}), ("诈骗", {}),
+    ("bitcoin", {"since": RECENT}), ("crypto", {"label": "money_laundering"}),
+    ("hack", {"label": "security_breach", "since": QUARTER}), ("exchange", {"lang": "en", "since": RECENT}),
+    ("market", {"source": "news07"}), ("token", {"source": "news13", "since": QUARTER}),
+    ("stablecoin", {"label": "stablecoins_payments"}), ("sanctions", {"label": "money_laundering", "lang": "en"}),
+    ("数字人民币", {"lang": "zh"}), ("洗钱", {"label": "money_laundering"}), ("区块链", {"lang": "zh", "since": QUARTER}),
+    ("bitcoin", {"lang": "zh"}), ("ICO", {"lang": "zh"}), ("tornado cash", {"until": QUARTER}),
+    ("pump dump", {"label": "market_manipulation", "since": QUARTER, "until": RECENT}),
+    ("regulators", {"label": "cbdc"}), ("defi protocol", {"label": "talent_education"}),
+    ("court", {"since": RECENT, "source": "news21", "lang": "en"}), ("bitcoin price", {"limit": 100}),
+]
+
+
+def _url(name: str) -> str:
+    return urlunsplit(urlsplit(ADMIN_URL)._replace(path="/" + name))
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _sentences(rng: random.Random, words: list[str], count: int, lo: int, hi: int, sep: str) -> list[str]:
+    weights = [1.0 / (k + 8) for k in range(len(words))]
+    out = []
+    for _ in range(count):
+        n = rng.randint(lo, hi)
+        out.append(sep.join(rng.choices(words, weights=weights, k=n)))
+    return out
+
+
+def _copy(cur, table: str, rows: list[tuple]) -> None:
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join("\\N" if v is None else str(v).replace("\\", "\\\\").replace("\t", " ")
+                            .replace("\n", " ") for v in row) + "\n")
+    buf.seek(0)
+    cur.copy_from(buf, table, sep="\t", null="\\N")
+
+
+LOAD_SQL = """
+INSERT INTO articles (id, url, canonical_url, source_id, title, lead, text, published_at, lang,
+                      content_hash, story_id, zh_tokens, fetched_at)
+SELECT g, 'https://' || src || '.example/a/' || g, 'https://' || src || '.example/a/' || g, src,
+       t.title, NULL, t.body, %(start)s::timestamptz + make_interval(secs => (abs(hashint8(g * 7)) %% %(secs)s)),
+       CASE WHEN zh THEN 'zh' ELSE 'en' END, md5(g::text),
+       CASE WHEN g %% 10 = 1 AND g > 3 THEN g - 2 ELSE g END,
+       t.tokens, now()
+FROM (SELECT g, g %% 20 = 0 AS zh FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g) s
+CROSS JOIN LATERAL (
+    SELECT (CASE WHEN s.zh THEN %(zh_sources)s::text[] ELSE %(en_sources)s::text[] END)
+           [1 + abs(hashint8(s.g * 3)) %% CASE WHEN s.zh THEN %(n_zh_src)s ELSE %(n_en_src)s END] AS src
+) pick
+CROSS JOIN LATERAL (
+    SELECT (SELECT p.text FROM bench_pool p
+            WHERE p.zh = s.zh AND p.n = abs(hashint8(s.g * 5)) %% CASE WHEN s.zh THEN %(n_zh)s ELSE %(n_en)s END) AS title,
+           string_agg(x.text, CASE WHEN s.zh THEN '。' ELSE '. ' END ORDER BY x.j) AS body,
+           CASE WHEN s.zh THEN string_agg(x.tokens, ' ' ORDER BY x.j) END AS tokens
+    FROM generate_series(1, 5 + (s.g %% 7)::int) j
+    CROSS JOIN LATERAL (  -- one primary-key probe per sentence
+        SELECT j, p.text, p.tokens FROM bench_pool p
+        WHERE p.zh = s.zh
+          AND p.n = abs(hashint8(s.g * 131 + j)) %% CASE WHEN s.zh THEN %(n_zh)s ELSE %(n_en)s END
+    ) x
+) t
+"""
+
+LABEL_SQL = """
+INSERT INTO classified_articles (article_id, model_version, status, classified_at)
+SELECT g, %(model)s, 'ok', now() FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g;
+INSERT INTO classifications (article_id, model_version, label, probability, positive)
+SELECT g, %(model)s, (%(labels)s::text[])[1 + (abs(hashint8(g * 11)) %% 1000) * (abs(hashint8(g * 13)) %% 1000) %% %(n_labels)s],
+       0.6 + (abs(hashint8(g * 17)) %% 40) / 100.0, true
+FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g;
+INSERT INTO classifications (article_id, model_version, label, probability, positive)
+SELECT g, %(model)s, lab, 0.55, true
+FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g,
+     LATERAL (SELECT (%(labels)s::text[])[1 + abs(hashint8(g * 19)) %% %(n_labels)s] AS lab) l
+WHERE g %% 3 = 0
+ON CONFLICT DO NOTHING;
+"""
+
+
+def generate(url: str, rows: int, chunk: int = 50_000) -> float:
+    from chainwatch.storage.labels import sync_labels
+    from nlp import taxonomy
+
+    t0 = time.perf_counter()
+    rng = random.Random(42)
+    n_en, n_zh = 30_000, 6_000
+    en_pool = _sentences(rng, EN_WORDS, n_en, 8, 20, " ")
+    zh_pool = _sentences(rng, ZH_WORDS, n_zh, 4, 10, "")
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute("SET maintenance_work_mem = '1GB'")
+    cur.execute("SET synchronous_commit = off")
+    cur.execute("SET jit = off")
+    cur.execute("SET enable_hashjoin = off")  # the pool is probed by primary key, per sentence
+    cur.execute("SET enable_mergejoin = off")
+    sync_labels(cur, taxonomy.load())
+    for sid in EN_SOURCES + ZH_SOURCES:
+        cur.execute("INSERT INTO sources (id, name, domain, lang, kind) VALUES (%s, %s, %s, %s, 'feed')",
+                    (sid, sid.title(), f"{sid}.example", "zh" if sid.startswith("zh") else "en"))
+    cur.execute("INSERT INTO model_versions (version, encoder) VALUES (%s, 'bench')", (MODEL,))
+    cur.execute("CREATE UNLOGGED TABLE bench_pool (zh boolean, n int, text text, tokens text, PRIMARY KEY (zh, n))")
+    _copy(cur, "bench_pool", [(False, i, s.capitalize(), None) for i, s in enumerate(en_pool)]
+          + [(True, i, s, zh_tokens(s)) for i, s in enumerate(zh_pool)])
+    cur.execute("ANALYZE bench_pool")
+
+    # Bulk load: drop secondary indexes now, rebuild them after.
+    cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                "AND tablename IN ('articles', 'classifications', 'classified_articles') "
+                "AND indexname NOT IN (SELECT conname FROM pg_constraint)")
+    secondary = cur.fetchall()
+    for name, _ in secondary:
+        cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+    params = {"start": START.isoformat() + "T00:00:00Z", "secs": DAYS * 86400, "zh_sources": ZH_SOURCES,
+              "en_sources": EN_SOURCES, "n_zh_src": len(ZH_SOURCES), "n_en_src": len(EN_SOURCES),
+              "n_zh": n_zh, "n_en": n_en, "model": MODEL, "labels": LABELS, "n_labels": len(LABELS)}
+    for lo in range(1, rows + 1, chunk):
+        hi = min(rows, lo + chunk - 1)
+        cur.execute(LOAD_SQL, {**params, "lo": lo, "hi": hi})
+        cur.execute(LABEL_SQL, {**params, "lo": lo, "hi": hi})
+        _say(f"  loaded {hi:,} / {rows:,} articles ({time.perf_counter() - t0:.0f} s)")
+    cur.execute("SELECT setval('articles_id_seq', %s)", (rows,))
+    for name, definition in secondary:
+        t1 = time.perf_counter()
+        cur.execute(definition)
+        _say(f"  index {name} built ({time.perf_counter() - t1:.0f} s)")
+    cur.execute("DROP TABLE bench_pool")
+    cur.execute("VACUUM ANALYZE")
+    conn.close()
+    return time.perf_counter() - t0
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per query (after one warm-up)")
+    ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    ap.add_argument("--reuse", action="store_true", help="reuse a kept database holding --rows articles")
+    args = ap.parse_args()
+
+    admin = psycopg2.connect(ADMIN_URL)
+    admin.autocommit = True
+    url = _url(DB_NAME)
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,))
+        exists = cur.fetchone() is not None
+    load_s = None
+    reuse = False
+    if exists and args.reuse:
+        with psycopg2.connect(url) as conn, conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM articles")
+            reuse = cur.fetchone()[0] == args.rows
+    if not reuse:
+        with admin.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME)))
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
+        db.upgrade(url)
+        _say(f"generating {args.rows:,} articles into {DB_NAME} ...")
+        load_s = generate(url, args.rows)
+        _say(f"generated in {load_s:.0f} s")
+    try:
+        with psycopg2.connect(url) as conn, conn.cursor() as cur:
+            cur.execute("SELECT count(*), count(*) FILTER (WHERE lang = 'zh'), pg_size_pretty(pg_total_relation_size('articles'))"
+                        " FROM articles")
+            n, n_zh, size = cur.fetchone()
+            cur.execute("SELECT count(*) FROM classifications")
+            n_cls = cur.fetchone()[0]
+        for q, kw in QUERIES:  # warm-up: caches, jieba dictionary
+            search(q, database_url=url, **kw)
+        per_query: list[tuple[float, int, str, dict]] = []
+        samples: list[float] = []
+        for q, kw in QUERIES:
+            times = []
+            for _ in range(args.repeat):
+                t0 = time.perf_counter()
+                hits = search(q, database_url=url, **kw)
+                times.append((time.perf_counter() - t0) * 1000)
+            samples += times
+            per_query.append((statistics.median(times), len(hits), q, kw))
+        print(f"corpus: {n:,} articles ({n_zh:,} zh), {n_cls:,} positive labels, articles table {size}"
+              + (f"; generated in {load_s:.0f} s" if load_s is not None else " (reused)"))
+        print(f"{len(QUERIES)} queries x {args.repeat} runs; ms per search() call, new connection each:")
+        for ms, count, q, kw in sorted(per_query, reverse=True)[:12]:
+            print(f"  {ms:8.1f} ms  {count:>3} hits  {q!r} {kw or ''}")
+        print(f"p50 {_pct(samples, 0.50):.1f} ms   p95 {_pct(samples, 0.95):.1f} ms   "
+              f"max {max(samples):.1f} ms   (target: p95 < 200 ms)")
+    finally:
+        if not args.keep:
+            with admin.cursor() as cur:
+                cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME)))
+        admin.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""
+### classify: label newly stored articles
+
+Data-aware: scheduled on the `chainwatch://articles` Asset, so it runs after crawl tasks store
+articles (several crawl events queue into one run). Calls `nlp.pipeline.classify_pending()`,
+which classifies every article the current model has not seen yet, and emits
+`chainwatch://classifications`.
+
+**Run config**: `limit` (optional): classify at most this many articles in this run.
+
+**Database**: the Airflow connection `chainwatch_db` (`CHAINWATCH_DB_CONN_ID`), else `DATABASE_URL`.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from airflow.sdk import Asset, Param, dag, task
+
+from chainwatch import airflow_support as cw
+
+ARTICLES = Asset(cw.ARTICLES_ASSET_URI)
+CLASSIFICATIONS = Asset(cw.CLASSIFICATIONS_ASSET_URI)
+
+
+@dag(
+    dag_id="classify",
+    schedule=[ARTICLES],
+    start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=timedelta(hours=3),
+    default_args={
+        "owner": "chainwatch",
+        "retries": 2,
+        "retry_delay": timedelta(minutes=5),
+        "execution_timeout": timedelta(hours=2),
+    },
+    params={
+        "limit": Param(None, type=["null", "integer"], minimum=1,
+                       description="Classify at most this many articles (empty: all pending)."),
+    },
+    tags=["chainwatch", "nlp"],
+    doc_md=__doc__,
+)
+def classify():
+    @task(outlets=[CLASSIFICATIONS])
+    def classify_pending(params=None) -> dict:
+        from nlp.pipeline import classify_pending as run_classify
+
+        summary = run_classify(database_url=cw.database_url(), limit=params.get("limit"))
+        return cw.to_xcom(summary)
+
+    classify_pending()
+
+
+classify()

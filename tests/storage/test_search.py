@@ -1,0 +1,228 @@
+"""chainwatch.search and `chainwatch search`: English and Chinese full-text search on a seeded database."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from chainwatch.errors import ChainWatchError
+from chainwatch.search import SearchHit, search, split_query
+from nlp import taxonomy
+from tests import factories
+from tests.storage.seed import seed
+
+
+@pytest.fixture()
+def ids(clean_db, db_cursor):
+    return seed(db_cursor)
+
+
+def _ids(hits):
+    return [h.article_id for h in hits]
+
+
+# -- English ------------------------------------------------------------------------------------
+
+def test_phrase_finds_every_article_of_the_story(ids):
+    hits = search("tornado cash")
+    assert set(_ids(hits)) == {ids["tc_coindesk"], ids["tc_theblock"], ids["tc_decrypt"]}
+    assert [h.rank for h in hits] == sorted((h.rank for h in hits), reverse=True)
+    assert all(isinstance(h, SearchHit) and h.rank > 0 for h in hits)
+
+
+def test_english_stemming_laundering_finds_launder(clean_db, db_cursor):
+    factories.add_source(db_cursor, "s")
+    only_launder = factories.add_article(db_cursor, source="s", title="Mixers under scrutiny",
+                                         text="Criminals launder funds through mixers.",
+                                         published=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    factories.add_article(db_cursor, source="s", title="Bitcoin rallies", text="Prices rose on Monday.",
+                          published=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    hits = search("laundering")
+    assert _ids(hits) == [only_launder]
+    assert "«launder»" in hits[0].snippet
+
+
+def test_title_match_ranks_above_body_match(ids):
+    hits = search("mixer")
+    # old_mixer has the word in its title; the others only in their text
+    assert hits[0].article_id == ids["old_mixer"]
+    assert ids["tc_theblock"] in _ids(hits) and ids["tc_decrypt"] in _ids(hits)
+
+
+def test_websearch_syntax_exclusion_and_or(ids):
+    assert ids["tc_decrypt"] not in _ids(search('"tornado cash" -verdict'))
+    assert set(_ids(search('"tornado cash" -verdict'))) == {ids["tc_coindesk"]}
+    either = set(_ids(search("ransomware or oracle")))
+    assert either == {ids["old_mixer"], ids["hack_coindesk"], ids["hack_theblock"]}
+
+
+def test_hit_fields_snippet_and_labels(ids):
+    [hit] = search("\"jury convicts\"", limit=5)
+    assert hit.article_id == ids["tc_theblock"]
+    assert hit.title == "Jury convicts Tornado Cash developer"
+    assert hit.source == "theblock" and hit.lang == "en" and hit.url.startswith("https://theblock.example/")
+    assert hit.published_at.tzinfo is not None
+    assert hit.labels == ["regulation_enforcement"]  # the newer model (v2) replaced v1's labels
+    [hit] = search("flash loan attack")
+    assert hit.labels == ["security_breach"]
+    assert "«" in hit.snippet and "»" in hit.snippet
+
+
+def test_stop_words_only_returns_nothing(ids):
+    assert search("the and of") == []
+
+
+# -- Chinese ------------------------------------------------------------------------------------
+
+def test_chinese_word_found_across_segmentation(ids):
+    # jieba segments the article as 数字 / 人民币; the query word 数字人民币 still finds it
+    hits = search("数字人民币")
+    assert set(_ids(hits)) == {ids["zh_ecny"], ids["zh_ecny_pay"]}
+    by_id = {h.article_id: h for h in hits}
+    assert "中国人民银行发布«数字»«人民币»试点" in by_id[ids["zh_ecny"]].snippet
+
+
+def test_chinese_laundering(ids):
+    hits = search("洗钱")
+    assert _ids(hits) == [ids["zh_laundering"]]
+    assert "«洗钱»" in hits[0].snippet and hits[0].lang == "zh"
+    assert hits[0].labels == ["money_laundering"]
+
+
+def test_chinese_words_are_all_required(ids):
+    assert _ids(search("人民银行 试点")) == [ids["zh_ecny"]]
+    assert search("数字人民币 洗钱") == []
+
+
+def test_mixed_english_and_chinese_query(clean_db, db_cursor):
+    factories.add_source(db_cursor, "s", lang="zh")
+    mixed = factories.add_article(db_cursor, source="s", lang="zh", published=datetime(2026, 3, 1, tzinfo=timezone.utc),
+                                  title="美国制裁混币器Tornado Cash", text="美国财政部以洗钱为由制裁Tornado Cash。")
+    factories.add_article(db_cursor, source="s", lang="zh", published=datetime(2026, 3, 1, tzinfo=timezone.utc),
+                          title="警方破获洗钱案", text="警方破获一起洗钱案件。")
+    assert _ids(search("tornado 洗钱")) == [mixed]
+    assert _ids(search("Tornado Cash")) == [mixed]
+
+
+def test_split_query_separates_chinese_words():
+    en, groups = split_query("Tornado 数字人民币 pilot")
+    assert en.split() == ["Tornado", "pilot"]
+    assert groups == [("数字", ""), ("人民币", "")] or groups == [("数字人民币", "数字 人民币")]
+    _, groups = split_query("中国人民银行")
+    assert groups == [("中国人民银行", "中国 人民 银行")]
+
+
+# -- filters ------------------------------------------------------------------------------------
+
+def test_label_filter_uses_latest_model(ids):
+    hits = search("tornado", label="money_laundering")
+    # theblock's article lost the label under the newer model
+    assert set(_ids(hits)) == {ids["tc_coindesk"], ids["tc_decrypt"]}
+    assert all("money_laundering" in h.labels for h in hits)
+
+
+def test_lang_source_and_limit_filters(ids):
+    assert {h.lang for h in search("数字人民币", lang="zh")} == {"zh"}
+    assert search("tornado cash", lang="zh") == []
+    assert _ids(search("tornado cash", source="decrypt")) == [ids["tc_decrypt"]]
+    assert len(search("tornado cash", limit=2)) == 2
+    assert _ids(search("tornado cash", lang="EN", source="coindesk")) == [ids["tc_coindesk"]]
+
+
+def test_date_filters_are_inclusive_utc_days(ids, db_cursor):
+    db_cursor.execute("SELECT published_at FROM articles WHERE id = %s", (ids["old_mixer"],))
+    day = db_cursor.fetchone()[0].astimezone(timezone.utc).date()
+    assert _ids(search("mixer", since=day, until=day)) == [ids["old_mixer"]]
+    assert _ids(search("mixer", since=day.isoformat(), until=day.isoformat())) == [ids["old_mixer"]]
+    assert ids["old_mixer"] not in _ids(search("mixer", since=day + timedelta(days=1)))
+    assert ids["old_mixer"] not in _ids(search("mixer", until=day - timedelta(days=1)))
+    recent = search("mixer", since=date.today() - timedelta(days=30))
+    assert set(_ids(recent)) == {ids["tc_coindesk"], ids["tc_theblock"], ids["tc_decrypt"]}
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["", "   ", "\t\n"])
+def test_blank_query_is_a_clear_error(ids, query):
+    with pytest.raises(ChainWatchError, match="search query is empty"):
+        search(query)
+
+
+def test_unknown_label_lists_valid_labels(ids):
+    with pytest.raises(ChainWatchError) as err:
+        search("tornado", label="laundering")
+    message = str(err.value)
+    assert message.startswith("unknown label 'laundering'; valid labels:")
+    assert all(lab in message for lab in taxonomy.label_ids())
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"since": "2026-02-30"}, "invalid date '2026-02-30' for since"),
+    ({"until": "yesterday"}, "invalid date 'yesterday' for until"),
+    ({"since": "2026-03-02", "until": "2026-03-01"}, "is after until"),
+    ({"lang": "english"}, "invalid language code"),
+    ({"source": "nosuchsource"}, "unknown source 'nosuchsource'; known sources: coindesk"),
+    ({"limit": 0}, "limit must be"),
+    ({"limit": 100000}, "limit must be"),
+    ({"since": date.max, "until": date.max}, "out of range"),
+])
+def test_bad_arguments_are_clear_errors(ids, kwargs, fragment):
+    with pytest.raises(ChainWatchError) as err:
+        search("tornado", **kwargs)
+    assert fragment in str(err.value)
+
+
+# -- command line -------------------------------------------------------------------------------
+
+def run_cli(monkeypatch, capsys, *args):
+    """Run `chainwatch search ...` through the real entry point; returns (exit code, stdout, stderr)."""
+    from chainwatch import cli
+
+    monkeypatch.setattr(sys, "argv", ["chainwatch", "search", *args])
+    code = 0
+    try:
+        cli.main()
+    except SystemExit as exc:
+        code = exc.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_json(ids, monkeypatch, capsys):
+    code, out, _ = run_cli(monkeypatch, capsys, "tornado cash", "--label", "money_laundering",
+                           "--since", "2000-01-01", "--lang", "en", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {r["article_id"] for r in rows} == {ids["tc_coindesk"], ids["tc_decrypt"]}
+    assert set(rows[0]) == {"article_id", "title", "url", "source", "published_at", "lang", "rank", "snippet", "labels"}
+    datetime.fromisoformat(rows[0]["published_at"])
+
+
+def test_cli_csv(ids, monkeypatch, capsys):
+    code, out, _ = run_cli(monkeypatch, capsys, "洗钱", "--format", "csv", "--limit", "5")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [int(r["article_id"]) for r in rows] == [ids["zh_laundering"]]
+    assert rows[0]["labels"] == "money_laundering" and "«洗钱»" in rows[0]["snippet"]
+
+
+def test_cli_table(ids, monkeypatch, capsys):
+    code, out, _ = run_cli(monkeypatch, capsys, "flash loan", "--source", "theblock", "--until", "2100-01-01")
+    assert code == 0
+    assert "Lending protocol exploited for $40 million" in out and "labels: security_breach" in out
+    assert out.strip().endswith("1 article(s)")
+    code, out, _ = run_cli(monkeypatch, capsys, "nothingmatchesthis")
+    assert code == 0 and "no matching articles" in out
+
+
+def test_cli_errors_are_one_line(ids, monkeypatch, capsys):
+    code, out, err = run_cli(monkeypatch, capsys, "tornado", "--label", "nope")
+    assert code != 0 and out == ""
+    assert err.startswith("error: unknown label 'nope'") and err.count("\n") == 1
+    code, _, err = run_cli(monkeypatch, capsys, "tornado", "--since", "01/02/2026")
+    assert code != 0 and err.startswith("error: invalid date '01/02/2026' for since")
