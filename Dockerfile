@@ -13,10 +13,9 @@ ENV PYTHONUNBUFFERED=1 \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1
 
-# tini reaps the children Scrapy and Celery start; libpq5 for psycopg2's server tools;
-# Debian's chromium is not needed in the image (only the browser test uses it).
+# tini (PID 1) forwards signals and reaps the processes Scrapy and Celery leave behind.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini libpq5 \
+ && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 50000 --gid 0 --home-dir /opt/airflow --no-create-home --shell /bin/bash chainwatch \
  && mkdir -p /opt/airflow/logs /opt/airflow/auth /opt/chainwatch/app /opt/chainwatch/home /opt/chainwatch/out \
@@ -37,5 +36,5 @@ USER 50000
 # (nlp/model_cache.py), so the model is baked into the image and workers start ready.
 RUN python -c "from nlp.classifier import load_classifier; print('classifier', load_classifier().version)"
 
-ENTRYPOINT ["/usr/bin/tini", "-g", "--"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["airflow", "version"]

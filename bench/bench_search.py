@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import os
 import random
 import statistics
@@ -44,49 +45,87 @@ MODEL = "bench-v1"
 START = date(2023, 1, 1)
 DAYS = 3 * 365
 
-# Most frequent first: the sampler gives word k a weight of 1 / (k + 8).
-EN_WORDS = """
-the said to of and in a on for that is with by as from at its has was will be it an are have
-crypto bitcoin market exchange price token blockchain said investors trading regulators company funds
-million billion users network ethereum digital assets stablecoin billion week platform year new report
-according data court sec government financial law crypto-related wallet transactions first
-regulatory industry federal firm coin tokens bank banks policy security customers deal launch
-chief executive statement decentralized defi protocol lending liquidity pool yield staking validators
-mining miners hashrate halving etf approval spot futures derivatives options leverage short long
-analysts volatility rally selloff slump surge record high low bull bear sentiment traders retail
-institutional adoption payments remittance cross-border settlement infrastructure custody custodian
-binance coinbase kraken okx bybit ftx tether usdt usdc circle ripple xrp solana cardano polkadot
-avalanche polygon arbitrum optimism layer rollup zero-knowledge proof consensus upgrade fork mainnet
-testnet developers smart contract contracts audit vulnerability exploit hack hacked hacker attackers
-stolen drained breach phishing scam scammers fraud fraudulent ponzi pyramid scheme victims police
-arrested charged indicted convicted sentenced prison prosecutors justice department investigation
-probe subpoena lawsuit settlement fined fine penalty enforcement action cease desist compliance
-license licence registration framework rules bill legislation lawmakers congress senate parliament
-commission authority supervisory central cbdc yuan euro dollar pound e-cny pilot sandbox
-laundering launder laundered money mixer tornado cash sanctions ofac terrorist financing aml kyc
-travel rule fatf imf bis fsb g20 iosco basel cooperation international standards
-bubble mania hype frenzy memecoin meme speculative speculation euphoria fomo crash collapse
-manipulation manipulated wash pump dump insider spoofing front-running
-ico presale offering unregistered rug pull exit fundraising
-university students education course research institute talent hiring training
-supply chain enterprise partnership tokenization real-world pilot deploys integrates
-china hong kong singapore japan korea united states europe uk dubai india brazil nigeria
-beijing shanghai washington london brussels tokyo seoul
-monday tuesday wednesday thursday friday weekend quarter annual percent growth decline
-announced reported confirmed denied plans expects warned raised fell rose jumped dropped
-according spokesperson interview conference panel summit forum whitepaper roadmap
-""".split()
+# Vocabulary. English: word counts from the titles and leads of the bundled real news snapshot
+# (replay/site, 1,250 crypto-news items) give the head of the distribution; crypto-news terms and
+# phrases (kept adjacent, as "tornado cash" is in real text) are added at a middle frequency; a long
+# tail of generated names (tickers, people, projects) at Zipf-decreasing weights makes most words
+# rare, as in real text. Chinese: jieba's own dictionary frequencies (real usage) plus news terms.
+EN_TERMS = """
+crypto|bitcoin|blockchain|exchange|regulators|stablecoin|tornado cash|money laundering|laundering|launder
+mixer|sanctions|ofac|terrorist financing|aml|kyc|travel rule|fatf|sec|cftc|lawsuit|settlement|fined
+enforcement|court|prosecutors|indicted|convicted|sentenced|fraud|scam|scammers|phishing|ponzi scheme
+pyramid scheme|rug pull|exit scam|ico|presale|pump and dump|wash trading|insider trading|manipulation
+hack|hacked|hacker|exploit|exploited|flash loan|stolen|drained|vulnerability|bridge|oracle|audit
+bubble|mania|frenzy|memecoin|speculative|fomo|crash|collapse|cbdc|digital yuan|e-cny|digital euro
+central bank|pilot|payments|remittance|cross-border|usdt|usdc|tether|circle|ripple|solana|cardano
+polygon|arbitrum|rollup|zero-knowledge|consensus|upgrade|hard fork|mainnet|testnet|developers
+smart contract|custody|etf approval|spot etf|futures|derivatives|leverage|liquidation|volatility
+university|students|education|research institute|talent|supply chain|trade finance|tokenization
+real-world assets|enterprise|partnership|adoption|self-regulation|code of conduct|proof of reserves
+imf|bis|fsb|g20|iosco|basel committee|international cooperation|nigeria|hong kong|singapore|dubai
+""".replace("\n", "|").strip("|").split("|")
 
-# Chinese sentence pieces (jieba splits them further as it likes).
-ZH_WORDS = """
+ZH_TERMS = """
 比特币 以太坊 区块链 数字货币 虚拟货币 交易所 投资者 监管 央行 中国人民银行 数字人民币 试点 跨境支付
 稳定币 泰达币 洗钱 反洗钱 诈骗 骗局 传销 庞氏骗局 非法集资 黑客 攻击 漏洞 被盗 安全事件 泡沫 炒作
-投机 市场操纵 内幕交易 首次代币发行 代币 发行 项目 平台 用户 资金 涉案金额 警方 破获 案件 法院
-判决 处罚 罚款 牌照 合规 法规 立法 政策 金融稳定 国际合作 金融行动特别工作组 高校 人才 教育 课程
-供应链 贸易融资 实体经济 产业区块链 政务 应用 落地 企业 技术 升级 主网 共识 扩容 零知识 专利 开源
-发布 表示 宣布 报道 指出 认为 显示 数据 今年 去年 本周 近日 香港 上海 北京 深圳 新加坡 美国
-Tornado Cash USDT ICO DeFi NFT
+投机 市场操纵 内幕交易 首次代币发行 代币 涉案金额 警方 破获 案件 法院 判决 处罚 牌照 合规 金融稳定
+国际合作 供应链 贸易融资 实体经济 产业区块链 政务 落地 零知识 扩容 主网 共识
 """.split()
+ZH_LATIN = ["USDT", "ICO", "DeFi", "NFT", "Tornado Cash", "Bitcoin"]
+
+
+def _syllable_words(rng: random.Random, n: int) -> list[str]:
+    onsets = ["b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br",
+              "ch", "cr", "dr", "gr", "kr", "pl", "qu", "sh", "st", "tr", "th", "x"]
+    vowels = ["a", "e", "i", "o", "u", "ai", "ea", "io", "ou", "y"]
+    codas = ["", "", "n", "r", "s", "x", "l", "m", "nd", "rk", "th", "z"]
+    words: set[str] = set()
+    while len(words) < n:
+        words.add("".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
+                          for _ in range(rng.randint(2, 3))))
+    return sorted(words)
+
+
+def en_vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+    import glob
+    import html
+    import re
+    from collections import Counter
+
+    counts: Counter = Counter()
+    for path in glob.glob(os.path.join(ROOT, "replay", "site", "**", "index.html"), recursive=True):
+        page = open(path, encoding="utf-8", errors="replace").read()
+        for m in re.finditer(r'<meta property="og:(?:title|description)" content="([^"]*)"', page):
+            text = html.unescape(m.group(1)).replace("\xa0", " ")
+            counts.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9'\-]*[A-Za-z0-9]|[A-Za-z]", text))
+    words, weights = list(counts), [float(c) for c in counts.values()]
+    for term in EN_TERMS:
+        if term not in counts:
+            words.append(term)
+            weights.append(3.0)
+    for k, name in enumerate(_syllable_words(rng, 20_000)):
+        words.append(name)
+        weights.append(1.0 / (1 + k / 200))
+    return words, weights
+
+
+def zh_vocabulary() -> tuple[list[str], list[float]]:
+    import jieba
+
+    entries = []
+    with open(jieba.get_dict_file().name if hasattr(jieba, "get_dict_file") else
+              os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 2 and 2 <= len(parts[0]) <= 4:
+                entries.append((int(parts[1]), parts[0]))
+    entries.sort(reverse=True)
+    entries = entries[:30_000]
+    words, weights = [w for _, w in entries], [float(f) for f, _ in entries]
+    mid = weights[len(weights) // 20]
+    words += ZH_TERMS + ZH_LATIN
+    weights += [mid] * len(ZH_TERMS) + [mid / 4] * len(ZH_LATIN)
+    return words, weights
 
 LABELS = ["regulation_enforcement", "security_breach", "money_laundering", "crypto_scam",
           "stablecoins_payments", "tech_innovation", "market_manipulation", "industry_adoption", "cbdc",
@@ -126,13 +165,11 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _sentences(rng: random.Random, words: list[str], count: int, lo: int, hi: int, sep: str) -> list[str]:
-    weights = [1.0 / (k + 8) for k in range(len(words))]
-    out = []
-    for _ in range(count):
-        n = rng.randint(lo, hi)
-        out.append(sep.join(rng.choices(words, weights=weights, k=n)))
-    return out
+def _sentences(rng: random.Random, vocab: tuple[list[str], list[float]], count: int, lo: int, hi: int,
+               sep: str) -> list[str]:
+    words, weights = vocab
+    cum = list(itertools.accumulate(weights))
+    return [sep.join(rng.choices(words, cum_weights=cum, k=rng.randint(lo, hi))) for _ in range(count)]
 
 
 def _copy(cur, table: str, rows: list[tuple]) -> None:
@@ -148,7 +185,9 @@ LOAD_SQL = """
 INSERT INTO articles (id, url, canonical_url, source_id, title, lead, text, published_at, lang,
                       content_hash, story_id, zh_tokens, fetched_at)
 SELECT g, 'https://' || src || '.example/a/' || g, 'https://' || src || '.example/a/' || g, src,
-       t.title, NULL, t.body, %(start)s::timestamptz + make_interval(secs => (abs(hashint8(g * 7)) %% %(secs)s)),
+       t.title, NULL, t.body,
+       %(start)s::timestamptz + make_interval(secs => (g::float8 / %(rows)s) * %(secs)s
+                                                      - abs(hashint8(g * 7)) %% (3 * 86400)),
        CASE WHEN zh THEN 'zh' ELSE 'en' END, md5(g::text),
        CASE WHEN g %% 10 = 1 AND g > 3 THEN g - 2 ELSE g END,
        t.tokens, now()
@@ -194,8 +233,8 @@ def generate(url: str, rows: int, chunk: int = 50_000) -> float:
     t0 = time.perf_counter()
     rng = random.Random(42)
     n_en, n_zh = 30_000, 6_000
-    en_pool = _sentences(rng, EN_WORDS, n_en, 8, 20, " ")
-    zh_pool = _sentences(rng, ZH_WORDS, n_zh, 4, 10, "")
+    en_pool = _sentences(rng, en_vocabulary(rng), n_en, 8, 20, " ")
+    zh_pool = _sentences(rng, zh_vocabulary(), n_zh, 4, 10, "")
     conn = psycopg2.connect(url)
     conn.autocommit = True
     cur = conn.cursor()
@@ -223,7 +262,7 @@ def generate(url: str, rows: int, chunk: int = 50_000) -> float:
         cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
     params = {"start": START.isoformat() + "T00:00:00Z", "secs": DAYS * 86400, "zh_sources": ZH_SOURCES,
               "en_sources": EN_SOURCES, "n_zh_src": len(ZH_SOURCES), "n_en_src": len(EN_SOURCES),
-              "n_zh": n_zh, "n_en": n_en, "model": MODEL, "labels": LABELS, "n_labels": len(LABELS)}
+              "n_zh": n_zh, "n_en": n_en, "rows": rows, "model": MODEL, "labels": LABELS, "n_labels": len(LABELS)}
     for lo in range(1, rows + 1, chunk):
         hi = min(rows, lo + chunk - 1)
         cur.execute(LOAD_SQL, {**params, "lo": lo, "hi": hi})

@@ -51,11 +51,13 @@ def connection_to_url(conn: Any) -> str:
             auth += ":" + quote(conn.password, safe="")
         auth += "@"
     host = conn.host or ""
-    if ":" in host and not host.startswith("["):  # IPv6 literal
+    extras = dict(getattr(conn, "extra_dejson", None) or {})
+    if host.startswith("/"):  # a Unix-socket directory goes in the query string
+        extras["host"], host = host, ""
+    elif ":" in host and not host.startswith("["):  # IPv6 literal
         host = f"[{host}]"
     port = f":{int(conn.port)}" if conn.port else ""
     dbname = quote(getattr(conn, "schema", None) or "", safe="")
-    extras = getattr(conn, "extra_dejson", None) or {}
     query = {k: str(extras[k]) for k in _LIBPQ_EXTRAS if extras.get(k) not in (None, "")}
     if not host and extras.get("host"):  # a Unix-socket directory, e.g. the embedded server's
         query["host"] = str(extras["host"])

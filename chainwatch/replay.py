@@ -100,6 +100,17 @@ class _Server(ThreadingHTTPServer):
         self.hits: dict[str, int] = {}
         self._lock = threading.Lock()
 
+    def handle_error(self, request, client_address) -> None:
+        # A client that hangs up mid-response (timeouts, cancelled requests) is normal for a
+        # crawler: note it instead of printing a traceback.
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            log.debug("replay: client %s went away: %s", client_address, exc)
+            return
+        super().handle_error(request, client_address)
+
     def count(self, key: str) -> None:
         with self._lock:
             self.hits[key] = self.hits.get(key, 0) + 1

@@ -9,8 +9,11 @@ Strategy (docs/schema.md, "Full-text search"):
   mode) becomes `word | (sub-word & ...)`, the sub-words being the search-mode tokens of the same
   segmentation (zh_tokens) that cover it, so '数字人民币' finds an article segmented as
   '数字 / 人民币'. Chinese words are all required and ANDed with the English part.
-- Ranking: ts_rank_cd among the newest `POOL` matches (every match when there are fewer), then
-  newest first; snippets with ts_headline (a window around the first Chinese match for Chinese text).
+- Matching (sql/search/matches*.sql): the ids of the newest `POOL` matching articles (every match
+  when there are fewer), filters applied; newest = most recently stored (highest id), so a common
+  word reads the primary key backwards and stops early while a rare one uses the GIN index.
+- Ranking (sql/search/hits.sql): ts_rank_cd over those, then newest first; snippets with ts_headline
+  (a window around the first Chinese match for Chinese text), labels from article_labels.
 
 All SQL is in sql/search/*.sql; values travel as parameters. The search runs in a READ ONLY
 transaction.
@@ -31,7 +34,7 @@ from chainwatch.textsearch import _jieba, zh_tokens
 SQL_DIR = config.PROJECT_ROOT / "sql" / "search"
 MAX_QUERY_CHARS = 1000
 MAX_LIMIT = 1000
-POOL = 5000  # matches ranked at most (the newest); see sql/search/search.sql
+POOL = 2000  # matches ranked at most (the newest); see sql/search/matches.sql
 STATEMENT_TIMEOUT_MS = 30_000
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -217,6 +220,7 @@ def search(query: str, *, label: str | None = None, since: date | str | None = N
             cur.execute("SET TRANSACTION READ ONLY")
             cur.execute("SET LOCAL statement_timeout = %s", (STATEMENT_TIMEOUT_MS,))
             cur.execute("SET LOCAL jit = off")  # compiling plans costs more than these queries
+            cur.execute("SET LOCAL work_mem = '32MB'")  # exact (not lossy) bitmaps for common words
             if label is not None:
                 _check_label(cur, label)
             if source is not None:
@@ -226,8 +230,15 @@ def search(query: str, *, label: str | None = None, since: date | str | None = N
             tsq = cur.fetchone()[0]
             if not tsq:
                 return []  # only stop words or punctuation: nothing can match
-            cur.execute(_sql("search"), {"tsq": tsq, "since": lo, "until": hi, "lang": lang,
-                                         "source": source, "label": label, "pool": POOL, "lim": limit})
+            filters = {"tsq": tsq, "since": lo, "until": hi, "lang": lang, "source": source, "pool": POOL}
+            if label is None:
+                cur.execute(_sql("matches"), filters)
+            else:
+                cur.execute(_sql("matches_label"), {**filters, "label": label})
+            ids = [r[0] for r in cur.fetchall()]
+            if not ids:
+                return []
+            cur.execute(_sql("hits"), {"ids": ids, "tsq": tsq, "lim": limit})
             rows = cur.fetchall()
     except ValueError as exc:  # psycopg2 refuses some values (NUL bytes) before sending them
         raise SearchError(f"invalid search argument: {exc}") from None

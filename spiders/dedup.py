@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -39,15 +40,23 @@ def shingles(title: str, text: str) -> set[bytes]:
     return {g.encode("utf-8") for g in grams if g}
 
 
+@lru_cache(maxsize=1)
+def _permutations():
+    # Drawing the permutations costs more than hashing an article; every MinHash here shares one set
+    # (same num_perm, seed and scheme), which is also what makes stored signatures comparable.
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
 def signature(title: str, text: str) -> bytes:
     """The MinHash of an article, as stored in articles.minhash (NUM_PERM little-endian uint32)."""
-    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
     mh.update_batch(list(shingles(title, text)))
     return np.asarray(mh.hashvalues, dtype="<u4").tobytes()
 
 
 def _minhash(sig: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(sig, dtype="<u4").astype(np.uint32))
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations(),
+                   hashvalues=np.frombuffer(sig, dtype="<u4").astype(np.uint32))
 
 
 @dataclass

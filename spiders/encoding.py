@@ -44,7 +44,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     as_utf8 = body.decode("utf-8", errors="replace")
     invalid = as_utf8.count(_REPLACEMENT)
     valid_non_ascii = sum(1 for ch in as_utf8 if ord(ch) > 127) - invalid
-    if valid_non_ascii > invalid:
+    if valid_non_ascii and valid_non_ascii >= invalid:
         return Decoded(body.decode("utf-8", errors="chainwatch_cp1252"), "utf-8+cp1252", "mixed_encoding")
     from charset_normalizer import from_bytes
 

@@ -88,14 +88,15 @@ class RunRecorder:
         notes = []
         if get(st.ENTRY_FAILED, 0):
             notes.append(f"{get(st.ENTRY_FAILED)} entry page(s) failed")
-        if stats.items_stored + stats.items_skipped == 0:
-            notes.append("no items")
         tried = get(st.EXTRACTED, 0) + get(st.NOT_EXTRACTED, 0)
         if tried and get(st.EXTRACTED, 0) / tried < self.min_extraction:
             notes.append(f"extraction success {get(st.EXTRACTED, 0)}/{tried} below {self.min_extraction:.0%}")
         if stats.pages_fetched and stats.errors / stats.pages_fetched > self.max_errors:
             notes.append(f"{stats.errors} errors in {stats.pages_fetched} pages")
-        return ("degraded", "; ".join(notes)) if notes else ("ok", None)
+        if notes:
+            return "degraded", "; ".join(notes)
+        # Nothing listed at all is flagged by source_health as no_items (the run itself went fine).
+        return "ok", None if stats.items_stored + stats.items_skipped else "no items"
 
     def spider_closed(self, spider, reason):
         if self.loop is not None and self.loop.running:

@@ -84,17 +84,27 @@ def detect_language(text: str, fallback: str | None = None) -> str | None:
     return fallback
 
 
-def _clean_title(meta, site_name: str | None, domain: str) -> str | None:
-    html_title = meta.html_title
+def _clean_title(meta, domain: str) -> str | None:
+    """og:title, JSON-LD headline, else <title> without the site's name (the <h1> when <title> contains it)."""
+    if meta.title or meta.headline:
+        return meta.title or meta.headline
+    html_title, h1 = meta.html_title, meta.h1
+    if html_title and h1 and normalise(h1) in normalise(html_title):
+        return h1
     if html_title:
-        # "Headline | Site" -> "Headline" when the tail names the site
+        # "Headline | Site" or "Site | Headline": drop the part that names the site
         parts = _TITLE_SEPARATORS.split(html_title)
         if len(parts) > 1:
-            tail = normalise(parts[-1]).replace(" ", "")
-            site = normalise(site_name or "").replace(" ", "")
-            if (site and tail in site) or tail.split(".")[0] in domain.replace(".", ""):
-                html_title = " - ".join(parts[:-1])
-    return meta.title or meta.headline or html_title or meta.h1
+            site = normalise(meta.site_name or "").replace(" ", "")
+            host = domain.split(".")[0]
+            def names_site(part: str) -> bool:
+                p = normalise(part).replace(" ", "")
+                return bool(p) and ((site and (p in site or site in p)) or host in p)
+            kept = [p for p in parts if not names_site(p)]
+            if kept and len(kept) < len(parts):
+                return " - ".join(kept)
+        return html_title
+    return h1
 
 
 def _plain(text: str | None) -> str:
@@ -117,7 +127,9 @@ def _drop_title_line(text: str, title: str) -> str:
 def _trafilatura_text(tree, url: str) -> str:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(tree, url=url, favor_precision=True, include_comments=False,
+    # fast: no readability/justext second opinions (several times slower; our own fallbacks below cover
+    # short results); favor_precision: keeps menus out (a real CoinDesk page otherwise starts with them).
+    doc = trafilatura.bare_extraction(tree, url=url, fast=True, favor_precision=True, include_comments=False,
                                       include_tables=True, with_metadata=False)
     return (getattr(doc, "text", None) or "").strip() if doc is not None else ""
 
@@ -176,7 +188,7 @@ def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
         warnings_key = None
 
     domain = (urlsplit(url).hostname or "").removeprefix("www.")
-    title = site.get("title") or _clean_title(meta, meta.site_name, domain) or clean_space(hints.title)
+    title = site.get("title") or _clean_title(meta, domain) or clean_space(hints.title)
     if not title:
         return ExtractionFailure("no_title", "no title in metadata, <title>, <h1> or the feed", url)
 

@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
                               progress=args.progress, overrides=args.set)
     process = CrawlerProcess(settings)
     for source in sources:
-        process.crawl(SourceSpider, source=source, refetch=args.refetch)
+        # a local replay needs no per-source delay; the live sites get it
+        spider_class = SourceSpider.for_source(source, polite=not args.replay_proxy)
+        process.crawl(spider_class, source=source, refetch=args.refetch)
     process.start()
     return 0
 

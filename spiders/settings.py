@@ -32,6 +32,10 @@ DOWNLOAD_MAXSIZE = 5 * 1024 * 1024   # news pages are well under 1 MB; bigger is
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback result; our callbacks return one
+# article (or a feed's links) and the pipelines are synchronous, so more only costs time.
+CONCURRENT_ITEMS = 1
+WARN_ON_GENERATOR_RETURN_VALUE = False  # it re-reads callback source code with `ast`, per response
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"

@@ -32,6 +32,13 @@ _NOT_HTML_TYPES = ("application/pdf", "image/", "video/", "audio/", "application
 class SourceSpider(scrapy.Spider):
     name = "source"
 
+    @classmethod
+    def for_source(cls, source: Source, *, polite: bool = True) -> type["SourceSpider"]:
+        """The class to crawl one source with: a subclass when the source has its own politeness settings."""
+        if polite and source.download_delay is not None:
+            return type(f"SourceSpider_{source.id}", (cls,), {"custom_settings": {"DOWNLOAD_DELAY": source.download_delay}})
+        return cls
+
     def __init__(self, source: Source | dict | str, refetch: bool = False, **kwargs):
         if isinstance(source, dict):
             source = Source.from_dict(source)
@@ -41,8 +48,6 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.refetch = refetch in (True, "1", "true", "True")
         self.allowed_domains = list(source.allowed_domains)
-        if source.download_delay is not None:
-            self.download_delay = source.download_delay
         self.pattern = re.compile(source.article_pattern) if source.article_pattern else None
         self.stored: set[str] = set()
         self.sitemaps_since = None

@@ -10,6 +10,10 @@ import typer
 from chainwatch.errors import ChainWatchError
 
 
+def _items(n: int) -> str:
+    return f"{n:,} item{'' if n == 1 else 's'}"
+
+
 def register(app: typer.Typer) -> None:
     @app.command("digest")
     def digest(
@@ -33,7 +37,7 @@ def register(app: typer.Typer) -> None:
         started = time.monotonic()
         if not (all_weeks or weeks):
             result = build_digest(str(parse_week(week)), out_dir=out, send_email=email)
-            typer.echo(f"digest {result.iso_week}: {result.item_count:,} items -> {result.html_path}, "
+            typer.echo(f"digest {result.iso_week}: {_items(result.item_count)} -> {result.html_path}, "
                        f"{result.md_path.name}{', emailed' if result.emailed else ''} "
                        f"({time.monotonic() - started:.1f} s)")
             return
@@ -44,7 +48,7 @@ def register(app: typer.Typer) -> None:
         results = []
         for i, iso_week in enumerate(todo, 1):
             results.append(build_digest(iso_week, out_dir=out, send_email=email))
-            typer.echo(f"[{i}/{len(todo)}] digest {iso_week}: {results[-1].item_count:,} items", err=True)
+            typer.echo(f"[{i}/{len(todo)}] digest {iso_week}: {_items(results[-1].item_count)}", err=True)
         where = results[0].html_path.parent if results else "-"
-        typer.echo(f"built {len(results)} digests ({sum(r.item_count for r in results):,} items) in {where}"
+        typer.echo(f"built {len(results)} digests ({_items(sum(r.item_count for r in results))}) in {where}"
                    f"{', emailed' if email and results else ''} ({time.monotonic() - started:.1f} s)")

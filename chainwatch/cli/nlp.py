@@ -1,8 +1,69 @@
-"""`chainwatch` commands for the nlp area (registered by chainwatch.cli)."""
+"""`chainwatch classify`, `chainwatch train`, `chainwatch evaluate` (registered by chainwatch.cli)."""
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+from chainwatch.errors import ChainWatchError
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("classify")
+    def classify(
+        input_path: Optional[Path] = typer.Option(
+            None, "--input", "-i", help="JSONL file of items {id, title, text, lang?} ('-': stdin). "
+            "Without it: classify the pending articles in the database."),
+        output_path: Optional[Path] = typer.Option(
+            None, "--output", "-o", help="Where to write one JSON line per item ('-': stdout); needs --input."),
+        reclassify: bool = typer.Option(
+            False, "--reclassify", help="Also classify articles already classified by the current model version."),
+        limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Classify at most this many articles."),
+        batch_size: int = typer.Option(64, "--batch-size", min=1, help="Items per batch."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+    ) -> None:
+        """Label items against the taxonomy: the database's pending articles, or a JSONL file."""
+        if input_path is None and output_path is None:
+            from nlp.pipeline import classify_pending
+
+            summary = classify_pending(reclassify=reclassify, batch_size=batch_size, limit=limit, progress=not quiet)
+            typer.echo(summary.line())
+            return
+        if input_path is None or output_path is None:
+            raise ChainWatchError("--input and --output go together (a JSONL file in, a JSONL file out)")
+        if reclassify or limit:
+            raise ChainWatchError("--reclassify and --limit apply to the database, not to --input files")
+        if str(input_path) != "-" and not input_path.exists():
+            raise ChainWatchError(f"input file not found: {input_path}")
+        from nlp.files import classify_file
+
+        summary = classify_file(input_path, output_path, batch_size=batch_size,
+                                progress=not quiet and str(output_path) != "-")
+        typer.echo(summary.line(), err=str(output_path) == "-")
+
+    @app.command("train")
+    def train(
+        data: Optional[Path] = typer.Option(None, "--data", help="Labelled JSONL (default: nlp/data/labelled.jsonl)."),
+        model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="Where to write the model (default: nlp/model)."),
+    ) -> None:
+        """Train the label heads on the train split, choose thresholds, print dev-split metrics."""
+        from nlp.training import train as run_training
+
+        result = run_training(data, model_dir)
+        typer.echo(result.report())
+        typer.echo(f"trained in {result.seconds:.0f} s")
+
+    @app.command("evaluate")
+    def evaluate(
+        input_path: Optional[Path] = typer.Option(
+            None, "--input", "-i", help="Labelled JSONL (default: nlp/data/labelled.jsonl)."),
+        split: str = typer.Option("dev", "--split", help="Which split to score: train, dev or all."),
+    ) -> None:
+        """Per-label precision, recall and F1, micro and macro F1 of the current model on labelled items."""
+        from nlp.evaluation import evaluate as run_evaluation
+
+        if split not in ("train", "dev", "all"):
+            raise ChainWatchError("--split must be train, dev or all")
+        result = run_evaluation(input_path, split=None if split == "all" else split)
+        typer.echo(result.report())

@@ -13,7 +13,7 @@ import psycopg2
 from chainwatch import config, db
 from chainwatch.config import SmtpSettings
 from chainwatch.digests import charts, entities, fetch, mail, store, summary
-from chainwatch.digests.model import Digest, WeekTotals
+from chainwatch.digests.model import Digest
 from chainwatch.digests.render import KIND_TITLES, render_html, render_markdown
 from chainwatch.digests.weeks import IsoWeek, parse_week
 from chainwatch.errors import ChainWatchError
@@ -83,21 +83,23 @@ def read_digest(week: IsoWeek, database_url: str, *, now: datetime | None = None
     try:
         conn.set_session(readonly=True, isolation_level="REPEATABLE READ")
         with conn, conn.cursor() as cur:
-            totals = fetch.week_totals(cur, trend_weeks)
-            counts, labelled = fetch.label_counts(cur, trend_weeks)
-            this = dataclasses.replace(totals.get(week.monday, WeekTotals()), labelled=labelled.get(week.monday, 0))
+            cur.execute(fetch.sql("session"))
+            totals = fetch.week_totals(cur, week)
+            items_per_week, per_label = fetch.trend(cur, trend_weeks)
+            stories, labelled, versions = fetch.week_labels(cur, week)
             digest = Digest(
                 week=week, generated_at=now or datetime.now(timezone.utc), trend_weeks=trend_weeks,
-                totals=this, previous_totals=totals.get(week.shift(-1).monday, WeekTotals()),
-                items_trend=tuple(totals.get(w.monday, WeekTotals()).items for w in trend_weeks),
-                labels=summary.label_weeks(labels, trend_weeks, counts),
+                totals=dataclasses.replace(totals, labelled=labelled),
+                previous_items=items_per_week.get(week.shift(-1).monday, 0),
+                items_trend=tuple(items_per_week.get(w.monday, 0) for w in trend_weeks),
+                labels=summary.label_weeks(labels, trend_weeks, per_label, stories),
                 source_health=fetch.source_health(cur, week),
+                model_versions=versions,
             )
             if not digest.empty:
                 digest.stories = fetch.top_stories(cur, week, STORIES_PER_LABEL)
                 digest.new_entities = fetch.new_entities(cur, week, entities.load())
                 digest.new_sources = fetch.new_sources(cur, week)
-                digest.model_versions = fetch.model_versions(cur, week)
     except _SCHEMA_MISSING as exc:
         raise _schema_error() from exc
     finally:

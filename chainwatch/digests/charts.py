@@ -32,7 +32,7 @@ def small_multiples(labels: list[LabelWeek], weeks: list[IsoWeek]) -> bytes:
     from matplotlib.figure import Figure
 
     rows = max(1, math.ceil(len(labels) / COLUMNS))
-    width, cell_w, cell_h = 9.0, 9.0 / COLUMNS, 1.5
+    width, cell_w, cell_h = 9.0, 9.0 / COLUMNS, 1.55
     height = rows * cell_h + 0.05
     fig = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
@@ -46,7 +46,7 @@ def small_multiples(labels: list[LabelWeek], weeks: list[IsoWeek]) -> bytes:
     for i, lw in enumerate(labels):
         left = (i % COLUMNS) * cell_w + 0.32
         top = height - (i // COLUMNS) * cell_h
-        base, tallest = top - 1.2, 0.62  # baseline of the bars, height of the largest bar (inches)
+        base, tallest = top - 1.27, 0.6  # baseline of the bars, height of the largest bar (inches)
         peak = max(lw.trend) or 1
         scale = tallest / peak
         for k, value in enumerate(lw.trend):
@@ -59,14 +59,16 @@ def small_multiples(labels: list[LabelWeek], weeks: list[IsoWeek]) -> bytes:
         if lw.average4:
             ax.hlines(base + lw.average4 * scale, left + (n - 5) * slot, left + (n - 1) * slot,
                       colors=AVERAGE, linestyles=(0, (2, 1.5)), linewidth=1.1)
-        title = "\n".join(textwrap.wrap(lw.label.name, 30)[:2])
-        ax.text(left - 0.2, top - 0.1, title, fontsize=8.5, color=INK, va="top", ha="left", linespacing=1.1)
-        ax.text(left - 0.04, base + tallest, f"{peak:,}", fontsize=7, color=MUTED, va="center", ha="right")
+        title = "\n".join(textwrap.wrap(lw.label.name, 28)[:2])
+        ax.text(left - 0.2, top - 0.1, title, fontsize=9.5, color=INK, va="top", ha="left", linespacing=1.1)
+        if max(lw.trend):
+            ax.text(left - 0.04, base + tallest, compact(peak), fontsize=7.5, color=MUTED, va="center", ha="right")
         if i + COLUMNS >= len(labels):  # the weeks are shared: name them under the lowest panel of each column
-            ax.text(left, base - 0.05, f"W{weeks[0].week:02d}", fontsize=7, color=MUTED, va="top", ha="left")
-            ax.text(right, base - 0.05, f"W{weeks[-1].week:02d}", fontsize=7, color=MUTED, va="top", ha="right")
-        ax.text(left + (n - 0.5) * slot, base + lw.items * scale + 0.03, f"{lw.items:,}", fontsize=7.5,
-                fontweight="bold", color=SPIKE if lw.spike else CURRENT, va="bottom", ha="center")
+            ax.text(left, base - 0.05, f"W{weeks[0].week:02d}", fontsize=7.5, color=MUTED, va="top", ha="left")
+            ax.text(right, base - 0.05, f"W{weeks[-1].week:02d}", fontsize=7.5, color=MUTED, va="top", ha="right")
+        # This week's number: above the bars' area, under the title, clear of bars and lines.
+        ax.text(right, base + tallest + 0.05, f"{lw.items:,}", fontsize=10, fontweight="bold",
+                color=SPIKE if lw.spike else CURRENT, va="bottom", ha="right")
     half = slot * 0.39  # bars fill 78% of their slot; one PolyCollection draws them all at once
     ax.add_collection(PolyCollection(
         [((x - half, b), (x + half, b), (x + half, b + h), (x - half, b + h)) for x, b, h in zip(xs, bottoms, heights)],
@@ -74,6 +76,13 @@ def small_multiples(labels: list[LabelWeek], weeks: list[IsoWeek]) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
+
+
+def compact(n: int) -> str:
+    """Axis label that fits the panel's margin: 950, 2.5k, 12k."""
+    if n < 1000:
+        return str(n)
+    return f"{n / 1000:.1f}k".replace(".0k", "k") if n < 10_000 else f"{round(n / 1000)}k"
 
 
 def data_uri(png: bytes) -> str:

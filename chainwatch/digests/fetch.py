@@ -1,4 +1,5 @@
-"""Read one digest week from the views (article_labels, digest_articles, digest_crawl_runs, ...).
+"""Read one digest week from the views of sql/migrations/005_digest_views.sql (digest_articles,
+digest_article_labels, digest_sources, digest_crawl_runs).
 
 SQL lives in queries/*.sql; this module only sends parameters and turns rows into model objects.
 Every function takes an open cursor so the whole digest is read from one snapshot.
@@ -27,28 +28,35 @@ def _range(week: IsoWeek, first: IsoWeek | None = None) -> dict:
     return {"start": (first or week).start, "end": week.end}
 
 
-def week_totals(cur, weeks: list[IsoWeek]) -> dict[date, WeekTotals]:
-    """Totals for each of `weeks` (consecutive, oldest first); labelled counts are filled by label_counts."""
-    cur.execute(sql("week_totals"), {**_range(weeks[-1], weeks[0]), "week_start": weeks[-1].monday})
-    return {row[0]: WeekTotals(items=row[1], stories=row[2], sources=row[3], unclassified=row[4])
-            for row in cur.fetchall()}
+def week_totals(cur, week: IsoWeek) -> WeekTotals:
+    """The digest week's key figures; `labelled` is filled in from week_labels."""
+    cur.execute(sql("week_totals"), _range(week))
+    items, stories, sources, unclassified = cur.fetchone()
+    return WeekTotals(items=items, stories=stories, sources=sources, unclassified=unclassified)
 
 
-def label_counts(cur, weeks: list[IsoWeek]) -> tuple[dict[tuple[date, str], tuple[int, int]], dict[date, int]]:
-    """(items, stories) per (week start, label), and labelled items per week start."""
-    cur.execute(sql("label_weeks"), _range(weeks[-1], weeks[0]))
-    per_label, labelled = {}, {}
-    for week_start, label, items, stories in cur.fetchall():
+def trend(cur, weeks: list[IsoWeek]) -> tuple[dict[date, int], dict[tuple[date, str], int]]:
+    """Items per week start, and items per (week start, label), over `weeks` (consecutive, oldest first)."""
+    cur.execute(sql("trend"), _range(weeks[-1], weeks[0]))
+    items, per_label = {}, {}
+    for week_start, label, n in cur.fetchall():
         if label is None:
-            labelled[week_start] = items
+            items[week_start] = n
         else:
-            per_label[(week_start, label)] = (items, stories)
-    return per_label, labelled
+            per_label[(week_start, label)] = n
+    return items, per_label
 
 
-def model_versions(cur, week: IsoWeek) -> list[str]:
-    cur.execute(sql("model_versions"), _range(week))
-    return [row[0] for row in cur.fetchall()]
+def week_labels(cur, week: IsoWeek) -> tuple[dict[str, int], int, list[str]]:
+    """Stories per label in the week, items with any label, and the model versions behind them."""
+    cur.execute(sql("week_labels"), _range(week))
+    stories, labelled, versions = {}, 0, []
+    for label, n_stories, n_items, model_versions in cur.fetchall():
+        if label is None:
+            labelled, versions = n_items, list(model_versions or [])
+        else:
+            stories[label] = n_stories
+    return stories, labelled, versions
 
 
 def top_stories(cur, week: IsoWeek, per_label: int) -> dict[str, list[Story]]:
@@ -86,7 +94,8 @@ def new_entities(cur, week: IsoWeek, known: tuple[gazetteer.Entity, ...]) -> lis
     ids, configs, terms = gazetteer.search_terms(known)
     if not ids:
         return []
-    cur.execute(sql("new_entities"), {**_range(week), "entity_ids": ids, "configs": configs, "terms": terms})
+    cur.execute(sql("new_entities"), {**_range(week), "previous_start": week.shift(-1).start,
+                                      "entity_ids": ids, "configs": configs, "terms": terms})
     index = gazetteer.by_id(known)
     return [NewEntity(index[entity_id], mentions, title, url, source_name)
             for entity_id, mentions, title, url, source_name in cur.fetchall()]

@@ -28,7 +28,7 @@ def subject(d: Digest) -> str:
         return f"ChainWatch digest {d.week}: no items"
     text = f"ChainWatch digest {d.week}: {d.totals.items:,} items"
     if d.spikes:
-        text += ", spike: " + ", ".join(lw.label.name for lw in d.spikes)
+        text += (", spikes: " if len(d.spikes) > 1 else ", spike: ") + ", ".join(lw.label.name for lw in d.spikes)
     return text
 
 

@@ -108,8 +108,8 @@ class Digest:
     generated_at: datetime
     trend_weeks: list[IsoWeek]
     totals: WeekTotals
-    previous_totals: WeekTotals
-    items_trend: tuple[int, ...]
+    previous_items: int              # items the week before
+    items_trend: tuple[int, ...]     # items per week over trend_weeks
     labels: list[LabelWeek]
     stories: dict[str, list[Story]] = field(default_factory=dict)
     new_entities: list[NewEntity] = field(default_factory=list)

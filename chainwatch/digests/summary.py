@@ -22,16 +22,17 @@ def is_spike(items: int, average: float) -> bool:
     return items >= SPIKE_MIN_ITEMS and items >= SPIKE_RATIO * average
 
 
-def label_weeks(labels: tuple[Label, ...], trend_weeks: list[IsoWeek],
-                counts: dict[tuple[date, str], tuple[int, int]]) -> list[LabelWeek]:
-    """One LabelWeek per taxonomy label, in taxonomy order (the last trend week is the digest week)."""
+def label_weeks(labels: tuple[Label, ...], trend_weeks: list[IsoWeek], counts: dict[tuple[date, str], int],
+                stories: dict[str, int]) -> list[LabelWeek]:
+    """One LabelWeek per taxonomy label, in taxonomy order. `counts`: items per (week start, label)
+    over `trend_weeks`, whose last week is the digest week; `stories`: the digest week's stories per label."""
     result = []
     for label in labels:
-        trend = tuple(counts.get((w.monday, label.id), (0, 0))[0] for w in trend_weeks)
-        items, stories = counts.get((trend_weeks[-1].monday, label.id), (0, 0))
+        trend = tuple(counts.get((w.monday, label.id), 0) for w in trend_weeks)
+        items = trend[-1]
         baseline = trend[-1 - BASELINE_WEEKS:-1]
         average = sum(baseline) / BASELINE_WEEKS
-        result.append(LabelWeek(label=label, items=items, stories=stories,
+        result.append(LabelWeek(label=label, items=items, stories=stories.get(label.id, 0),
                                 previous=trend[-2] if len(trend) > 1 else 0,
                                 average4=average, trend=trend, spike=is_spike(items, average)))
     return result
@@ -71,7 +72,7 @@ def headline(d: Digest) -> list[str]:
         return text
 
     text = [f"{_plural(t.items, 'item')} from {_plural(t.sources, 'source')} ({_plural(t.stories, 'story', 'stories')}), "
-            f"{percent_change(t.items, d.previous_totals.items)}."]
+            f"{percent_change(t.items, d.previous_items)}."]
     ranked = sorted((lw for lw in d.labels if lw.items), key=lambda lw: (-lw.items, lw.label.name))
     if ranked:
         biggest = ranked[0]

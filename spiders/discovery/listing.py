@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from cssselect import SelectorError
 from parsel import Selector
 
 from spiders.discovery import BadEntryPage, Discovered, Link
@@ -16,7 +17,7 @@ def parse_listing(html: str, base_url: str, selector: str, article_pattern: str 
     page = Selector(text=html)
     try:
         picked = page.xpath(selector) if selector.startswith(("/", "(")) else page.css(selector)
-    except ValueError as exc:
+    except (ValueError, SelectorError) as exc:
         raise BadEntryPage("bad_selector", f"selector {selector!r} is invalid: {exc}") from exc
     pattern = re.compile(article_pattern) if article_pattern else None
     found = Discovered()

@@ -5,6 +5,8 @@
 -- becomes the state and NULL inputs are skipped; no input gives NULL.
 CREATE AGGREGATE chainwatch_tsquery_and(tsquery) (SFUNC = tsquery_and, STYPE = tsquery);
 
--- Search filtered by language (--lang): a bitmap of one language's rows, ANDed with the GIN
--- bitmap of the words, or read newest first when the words are common.
-CREATE INDEX articles_lang_published ON articles (lang, published_at);
+-- Search collects the newest matches first (ORDER BY id DESC LIMIT pool). With --source or --lang and
+-- a common word, these let it read one source's / language's articles newest first and stop early;
+-- with a rare word, their bitmaps are ANDed with the GIN bitmap of tsv.
+CREATE INDEX articles_source_id_desc ON articles (source_id, id);
+CREATE INDEX articles_lang_id ON articles (lang, id);

@@ -43,6 +43,11 @@ def test_connection_to_url_connects_to_the_real_server(db_url):
         assert cur.fetchone() == (parts.path.lstrip("/"), "chainwatch-airflow")
 
 
+def test_connection_to_a_unix_socket():
+    url = cw.connection_to_url(_conn(host="/run/postgresql", port=None, password=None, extra_dejson={}))
+    assert parse_dsn(url) == {"user": "cw user", "dbname": "chain watch", "host": "/run/postgresql"}
+
+
 def test_connection_of_another_type_is_refused():
     with pytest.raises(ChainWatchError, match="mysql"):
         cw.connection_to_url(_conn(conn_type="mysql"))

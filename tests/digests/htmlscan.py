@@ -10,14 +10,23 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str | None]]] = []
         self.text_parts: list[str] = []
+        self.title = ""  # the document title as the DOM holds it (a script setting document.title changes it)
+        self._in_title = False
         self.feed(html)
         self.close()
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, dict(attrs)))
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
 
     def handle_data(self, data):
         self.text_parts.append(data)
+        if self._in_title:
+            self.title += data
 
     @property
     def text(self) -> str:

@@ -24,6 +24,7 @@ class Seeded:
     story_id: int
     js_article: int
     items_this_week: int
+    reclassified: int
 
 
 def _article(cur, source, title, when, labels, *, text="Crypto news.", evidence=None, story_id=None, url=None,
@@ -54,6 +55,10 @@ def seed(cur) -> Seeded:
                      text="Regulators in 香港 publish guidance.", lang="en")
         if back <= 4:
             _article(cur, "coindesk", f"Wash trading {back}", day, {"market_manipulation": 0.75})
+    # Reclassified by a newer model version: only the newer version's labels count.
+    day = MONDAY - timedelta(weeks=6)
+    reclassified = _article(cur, "theblock", "Reclassified item", day, {"security_breach": 0.9})
+    factories.add_labels(cur, reclassified, {"cbdc": 0.8, "security_breach": 0.2}, model_version="test-model-v2")
     factories.add_crawl_run(cur, "coindesk", run_id="last-week", started=MONDAY - timedelta(days=2),
                             status="failed", errors=9)
 
@@ -93,4 +98,4 @@ def seed(cur) -> Seeded:
                             errors=3, error_counts={"http_503": 3})
     factories.add_crawl_run(cur, "jinse", run_id="w47-a", started=wed, status="degraded", pages=8, stored=3,
                             errors=4, error_counts={"bad_feed": 4})
-    return Seeded(story_id=story, js_article=js_article, items_this_week=items)
+    return Seeded(story_id=story, js_article=js_article, items_this_week=items, reclassified=reclassified)

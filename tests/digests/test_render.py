@@ -44,15 +44,15 @@ def _digest() -> Digest:
     week = IsoWeek(2026, 47)
     labels = taxonomy.load()
     lid = labels[0].id
-    counts = {(week.monday, lid): (3, 1)}
+    counts = {(week.monday, lid): 3}
     links = (StoryLink(1, "a", f"Src {IMG}", "t", "https://a.example/1", None),
              StoryLink(2, "b", "B", "t", "javascript:document.title='pwned-link'", None))
     story = Story(story_id=1, label=lid, rank=1, score=0.9, items=2, sources=2, title=f"{SCRIPT}Hack",
                   url="javascript:alert(2)", evidence=f"Evidence {IMG}", links=links)
     return Digest(
         week=week, generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), trend_weeks=week.window(12),
-        totals=WeekTotals(items=3, stories=1, sources=2, labelled=3), previous_totals=WeekTotals(),
-        items_trend=(0,) * 11 + (3,), labels=summary.label_weeks(labels, week.window(12), counts),
+        totals=WeekTotals(items=3, stories=1, sources=2, labelled=3), previous_items=0,
+        items_trend=(0,) * 11 + (3,), labels=summary.label_weeks(labels, week.window(12), counts, {lid: 1}),
         stories={lid: [story]}, new_sources=[NewSource("b", f"New {SCRIPT}", 1, "First", "javascript:x")],
         source_health=[SourceWeek("a", f"Src {IMG}", 1, 0, 1, 1, 0, 0, ((f"{IMG}", 1),), 1, "ok")],
         summary=[f"Top story: {SCRIPT}"],

@@ -20,11 +20,11 @@ def test_label_weeks_compare_with_last_week_and_the_four_before():
     weeks = IsoWeek(2026, 47).window(12)
     # W41..W46: 1, 0, 2, 2, 0, 4 (the 4 weeks before W47 are W43..W46: average 2.0); W47: 5.
     history = {41: 1, 43: 2, 44: 2, 46: 4, 47: 5}
-    counts = {(IsoWeek(2026, w).monday, lid): (n, n) for w, n in history.items()}
-    stats = {lw.label.id: lw for lw in summary.label_weeks(labels, weeks, counts)}
+    counts = {(IsoWeek(2026, w).monday, lid): n for w, n in history.items()}
+    stats = {lw.label.id: lw for lw in summary.label_weeks(labels, weeks, counts, {lid: 4})}
     lw = stats[lid]
     assert lw.trend == (0, 0, 0, 0, 0, 1, 0, 2, 2, 0, 4, 5)
-    assert (lw.items, lw.previous, lw.change, lw.average4) == (5, 4, 1, 2.0)
+    assert (lw.items, lw.stories, lw.previous, lw.change, lw.average4) == (5, 4, 4, 1, 2.0)
     assert lw.spike and lw.ratio == 2.5
     other = stats[labels[1].id]
     assert (other.items, other.average4, other.spike, other.ratio) == (0, 0.0, False, None)
@@ -34,8 +34,8 @@ def test_label_weeks_compare_with_last_week_and_the_four_before():
 def test_empty_week_headline_says_so():
     week = IsoWeek(2026, 10)
     d = Digest(week=week, generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), trend_weeks=week.window(12),
-               totals=WeekTotals(), previous_totals=WeekTotals(items=3), items_trend=(0,) * 12,
-               labels=summary.label_weeks(taxonomy.load(), week.window(12), {}))
+               totals=WeekTotals(), previous_items=3, items_trend=(0,) * 12,
+               labels=summary.label_weeks(taxonomy.load(), week.window(12), {}, {}))
     lines = summary.headline(d)
     assert d.empty and lines[0].startswith("No items were published in 2026-W10")
 

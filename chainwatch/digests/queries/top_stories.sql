@@ -5,7 +5,7 @@
 -- The story is shown with its best copy's title, link and evidence sentence.
 WITH week_labels AS (
     SELECT article_id, story_id, source_id, label, probability, evidence, title, canonical_url, published_at
-    FROM article_labels
+    FROM digest_article_labels
     WHERE published_at >= %(start)s AND published_at < %(end)s
 ), per_story AS (
     SELECT label, story_id,

@@ -1,0 +1,115 @@
+"""Read one digest week from the views (article_labels, digest_articles, digest_crawl_runs, ...).
+
+SQL lives in queries/*.sql; this module only sends parameters and turns rows into model objects.
+Every function takes an open cursor so the whole digest is read from one snapshot.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from chainwatch.digests import entities as gazetteer
+from chainwatch.digests.model import NewEntity, NewSource, SourceWeek, Story, StoryLink, WeekTotals
+from chainwatch.digests.weeks import IsoWeek, week_of
+
+QUERIES = Path(__file__).with_name("queries")
+LINKS_PER_STORY = 12  # a story copied by dozens of sites lists the first ones and "+N more"
+
+
+@lru_cache(maxsize=None)
+def sql(name: str) -> str:
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _range(week: IsoWeek, first: IsoWeek | None = None) -> dict:
+    return {"start": (first or week).start, "end": week.end}
+
+
+def week_totals(cur, week: IsoWeek) -> WeekTotals:
+    """The digest week's key figures; `labelled` is filled in from week_labels."""
+    cur.execute(sql("week_totals"), _range(week))
+    items, stories, sources, unclassified = cur.fetchone()
+    return WeekTotals(items=items, stories=stories, sources=sources, unclassified=unclassified)
+
+
+def trend(cur, weeks: list[IsoWeek]) -> tuple[dict[date, int], dict[tuple[date, str], int]]:
+    """Items per week start, and items per (week start, label), over `weeks` (consecutive, oldest first)."""
+    cur.execute(sql("trend"), _range(weeks[-1], weeks[0]))
+    items, per_label = {}, {}
+    for week_start, label, n in cur.fetchall():
+        if label is None:
+            items[week_start] = n
+        else:
+            per_label[(week_start, label)] = n
+    return items, per_label
+
+
+def week_labels(cur, week: IsoWeek) -> tuple[dict[str, int], int, list[str]]:
+    """Stories per label in the week, items with any label, and the model versions behind them."""
+    cur.execute(sql("week_labels"), _range(week))
+    stories, labelled, versions = {}, 0, []
+    for label, n_stories, n_items, model_versions in cur.fetchall():
+        if label is None:
+            labelled, versions = n_items, list(model_versions or [])
+        else:
+            stories[label] = n_stories
+    return stories, labelled, versions
+
+
+def top_stories(cur, week: IsoWeek, per_label: int) -> dict[str, list[Story]]:
+    """The best `per_label` stories of each label, each with every copy's source and link."""
+    cur.execute(sql("top_stories"), {**_range(week), "per_label": per_label})
+    rows = cur.fetchall()
+    links = story_links(cur, sorted({row[2] for row in rows}))
+    stories: dict[str, list[Story]] = defaultdict(list)
+    for label, rank, story_id, score, items, sources, title, url, evidence in rows:
+        copies = links.get(story_id, [])
+        stories[label].append(Story(
+            story_id=story_id, label=label, rank=rank, score=float(score), items=items, sources=sources,
+            title=title, url=url, evidence=evidence,
+            links=tuple(copies[:LINKS_PER_STORY]), more_links=max(0, len(copies) - LINKS_PER_STORY),
+        ))
+    return dict(stories)
+
+
+def story_links(cur, story_ids: list[int]) -> dict[int, list[StoryLink]]:
+    if not story_ids:
+        return {}
+    cur.execute(sql("story_links"), {"story_ids": story_ids})
+    links: dict[int, list[StoryLink]] = defaultdict(list)
+    for story_id, article_id, source_id, source_name, title, url, published in cur.fetchall():
+        links[story_id].append(StoryLink(article_id, source_id, source_name, title, url, published))
+    return links
+
+
+def new_sources(cur, week: IsoWeek) -> list[NewSource]:
+    cur.execute(sql("new_sources"), _range(week))
+    return [NewSource(*row) for row in cur.fetchall()]
+
+
+def new_entities(cur, week: IsoWeek, known: tuple[gazetteer.Entity, ...]) -> list[NewEntity]:
+    ids, configs, terms = gazetteer.search_terms(known)
+    if not ids:
+        return []
+    cur.execute(sql("new_entities"), {**_range(week), "previous_start": week.shift(-1).start,
+                                      "entity_ids": ids, "configs": configs, "terms": terms})
+    index = gazetteer.by_id(known)
+    return [NewEntity(index[entity_id], mentions, title, url, source_name)
+            for entity_id, mentions, title, url, source_name in cur.fetchall()]
+
+
+def source_health(cur, week: IsoWeek) -> list[SourceWeek]:
+    cur.execute(sql("source_health"), _range(week))
+    result = []
+    for (source_id, name, runs, failed, pages, stored, skipped, errors, kinds, items, status) in cur.fetchall():
+        error_kinds = tuple(sorted(((k, int(n)) for k, n in (kinds or {}).items()), key=lambda kv: (-kv[1], kv[0])))
+        result.append(SourceWeek(source_id, name, runs, failed, pages, stored, skipped, errors, error_kinds,
+                                 items, status))
+    return result
+
+
+def weeks_with_articles(cur) -> list[IsoWeek]:
+    cur.execute(sql("weeks_with_articles"))
+    return [week_of(row[0]) for row in cur.fetchall()]

@@ -1,0 +1,83 @@
+"""ISO weeks in UTC (`2026-W47`): parsing, bounds and neighbours.
+
+A digest covers one ISO week, Monday 00:00 UTC up to (not including) the next Monday.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from chainwatch.errors import ChainWatchError
+
+_WEEK_RE = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    year: int
+    week: int
+
+    def __post_init__(self) -> None:
+        date.fromisocalendar(self.year, self.week, 1)  # ValueError for W00, W54, or W53 in a 52-week year
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    @property
+    def monday(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def start(self) -> datetime:
+        """First instant of the week (UTC), inclusive."""
+        return datetime.combine(self.monday, time(0), tzinfo=timezone.utc)
+
+    @property
+    def end(self) -> datetime:
+        """First instant after the week (UTC), exclusive."""
+        return self.start + timedelta(days=7)
+
+    def shift(self, weeks: int) -> IsoWeek:
+        return week_of(self.monday + timedelta(weeks=weeks))
+
+    def window(self, n: int) -> list[IsoWeek]:
+        """The n weeks ending with this one, oldest first."""
+        return [self.shift(-i) for i in range(n - 1, -1, -1)]
+
+    def is_complete(self, now: datetime | None = None) -> bool:
+        return (now or datetime.now(timezone.utc)) >= self.end
+
+
+def week_of(day: date | datetime) -> IsoWeek:
+    if isinstance(day, datetime):
+        day = (day.astimezone(timezone.utc) if day.tzinfo else day).date()
+    year, week, _ = day.isocalendar()
+    return IsoWeek(year, week)
+
+
+def last_complete_week(now: datetime | None = None) -> IsoWeek:
+    """The ISO week before the current one (UTC): the latest week that has ended."""
+    return week_of(now or datetime.now(timezone.utc)).shift(-1)
+
+
+def parse_week(value: str | IsoWeek | None) -> IsoWeek:
+    """`2026-W47` (also `2026w47`) -> IsoWeek; None -> the last complete week.
+
+    Anything else raises ChainWatchError with a one-line message.
+    """
+    if value is None:
+        return last_complete_week()
+    if isinstance(value, IsoWeek):
+        return value
+    m = _WEEK_RE.match(str(value))
+    if m:
+        try:
+            return IsoWeek(int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            pass
+    raise ChainWatchError(f"invalid ISO week {str(value)!r}: expected YYYY-Www with a week that exists, e.g. 2026-W47")

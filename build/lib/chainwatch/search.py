@@ -1,0 +1,261 @@
+"""Full-text search over stored articles (PostgreSQL full-text search, English and Chinese).
+
+Strategy (docs/schema.md, "Full-text search"):
+- Articles: `articles.tsv` (generated) holds the English-config lexemes of title (weight A) and text
+  (weight B) plus the 'simple'-config lexemes of `zh_tokens`, the jieba search-mode tokens that the
+  article writer stores for Chinese text (chainwatch.textsearch.zh_tokens). One GIN index.
+- Queries: the non-Chinese part goes through `websearch_to_tsquery('english', ...)` (quotes, `or`,
+  `-word`; stemmed, so 'laundering' finds 'launder'). Each Chinese word of the query (jieba precise
+  mode) becomes `word | (sub-word & ...)`, the sub-words being the search-mode tokens of the same
+  segmentation (zh_tokens) that cover it, so '数字人民币' finds an article segmented as
+  '数字 / 人民币'. Chinese words are all required and ANDed with the English part.
+- Matching (sql/search/matches*.sql): the ids of the newest `POOL` matching articles (every match
+  when there are fewer), filters applied; newest = most recently stored (highest id), so a common
+  word reads the primary key backwards and stops early while a rare one uses the GIN index.
+- Ranking (sql/search/hits.sql): ts_rank_cd over those, then newest first; snippets with ts_headline
+  (a window around the first Chinese match for Chinese text), labels from article_labels.
+
+All SQL is in sql/search/*.sql; values travel as parameters. The search runs in a READ ONLY
+transaction.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+
+import psycopg2
+
+from chainwatch import config, db
+from chainwatch.errors import ChainWatchError
+from chainwatch.textsearch import _jieba, zh_tokens
+
+SQL_DIR = config.PROJECT_ROOT / "sql" / "search"
+MAX_QUERY_CHARS = 1000
+MAX_LIMIT = 1000
+POOL = 2000  # matches ranked at most (the newest); see sql/search/matches.sql
+STATEMENT_TIMEOUT_MS = 30_000
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_KEEP = re.compile(r"\w", re.UNICODE)
+_LANG_RE = re.compile(r"^[a-z]{2,3}$")
+_START, _STOP = "«", "»"
+
+
+class SearchError(ChainWatchError):
+    """A search argument is invalid (the message says which and why)."""
+
+    exit_code = 2
+
+
+@dataclass
+class SearchHit:
+    article_id: int
+    title: str
+    url: str
+    source: str
+    published_at: datetime | None
+    lang: str | None
+    rank: float
+    snippet: str
+    labels: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["published_at"] = self.published_at.isoformat() if self.published_at else None
+        return d
+
+
+@lru_cache(maxsize=None)
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _show(value: object, width: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 4] + "...'"
+
+
+def _check_text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise SearchError(f"{name} must be text, got {type(value).__name__}")
+    if "\x00" in value:
+        raise SearchError(f"{name} contains a NUL byte, which text cannot hold")
+    return value
+
+
+# -- query -> tsquery ingredients ---------------------------------------------------------------
+
+def _cover(word: str, subs: list[str]) -> list[str]:
+    """Fewest sub-words that tile `word` exactly (in order); [] when they cannot."""
+    n = len(word)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for s in subs:
+            j = i + len(s)
+            if word.startswith(s, i) and (best[j] is None or len(best[j]) > len(best[i]) + 1):
+                best[j] = best[i] + [s]
+    return best[n] or []
+
+
+def zh_query_words(text: str) -> list[tuple[str, str]]:
+    """(word, covering sub-words joined by spaces or '') for each Chinese word of a query."""
+    groups: list[tuple[str, str]] = []
+    for run in _CJK_RUN.findall(text):
+        for word in _jieba().cut(run):
+            word = word.strip()
+            if not word or not _KEEP.search(word):
+                continue
+            subs = [t for t in (zh_tokens(word) or "").split() if t != word and len(t) < len(word)]
+            groups.append((word, " ".join(_cover(word, subs))))
+    return groups
+
+
+def split_query(query: str) -> tuple[str, list[tuple[str, str]]]:
+    """The English (non-Chinese) part of a query and its Chinese word groups."""
+    return _CJK_RUN.sub(" ", query), zh_query_words(query)
+
+
+# -- argument checks ----------------------------------------------------------------------------
+
+def _as_bound(name: str, value: date | datetime | str | None, *, end: bool) -> datetime | None:
+    """A UTC instant: a date means its start (since) or the start of the next day (until, inclusive)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        _check_text(name, value)
+        text = value.strip()
+        try:
+            value = datetime.fromisoformat(text) if ("T" in text or " " in text) else date.fromisoformat(text)
+        except ValueError:
+            raise SearchError(f"invalid date {_show(value)} for {name} (want YYYY-MM-DD)") from None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        try:
+            day = value + timedelta(days=1) if end else value
+        except OverflowError:
+            raise SearchError(f"date {value} for {name} is out of range") from None
+        return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    raise SearchError(f"invalid date {_show(value)} for {name} (want YYYY-MM-DD)")
+
+
+def _valid_labels(cur) -> list[str]:
+    from nlp import taxonomy
+
+    cur.execute("SELECT id FROM labels")
+    return sorted({r[0] for r in cur.fetchall()} | set(taxonomy.label_ids()))
+
+
+def _check_label(cur, label: str) -> None:
+    valid = _valid_labels(cur)
+    if label not in valid:
+        raise SearchError(f"unknown label {_show(label)}; valid labels: {', '.join(valid)}")
+
+
+def _check_source(cur, source: str) -> None:
+    cur.execute("SELECT 1 FROM sources WHERE id = %s", (source,))
+    if cur.fetchone() is None:
+        cur.execute("SELECT id FROM sources ORDER BY id LIMIT 51")
+        known = [r[0] for r in cur.fetchall()]
+        shown = ", ".join(known[:50]) + (", ..." if len(known) > 50 else "")
+        raise SearchError(f"unknown source {_show(source)}; known sources: {shown or '(none stored yet)'}")
+
+
+# -- snippets -----------------------------------------------------------------------------------
+
+def _zh_snippet(text: str, groups: list[tuple[str, str]], width: int = 40) -> str | None:
+    """A window of Chinese text around the first query word (or sub-word) found, marked like ts_headline."""
+    # a word itself when the text has it, else its sub-words (how the article matched)
+    cands = sorted({c for word, parts in groups for c in ([word] if word in text else parts.split())},
+                   key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(c) for c in cands)) if cands else None
+    m = pattern.search(text) if pattern else None
+    if m is None:
+        return None
+    start, stop = max(0, m.start() - width), min(len(text), m.end() + width)
+    window = pattern.sub(lambda w: f"{_START}{w.group(0)}{_STOP}", text[start:stop])
+    return ("…" if start > 0 else "") + window + ("…" if stop < len(text) else "")
+
+
+# -- search -------------------------------------------------------------------------------------
+
+def search(query: str, *, label: str | None = None, since: date | str | None = None,
+           until: date | str | None = None,
+           lang: str | None = None, source: str | None = None, limit: int = 20,
+           database_url: str | None = None) -> list[SearchHit]:
+    """Articles matching `query`, best first. Raises SearchError (a ChainWatchError) on bad arguments.
+
+    `since`/`until` are UTC days, both inclusive (dates, datetimes or YYYY-MM-DD text). `label` is a
+    taxonomy label id, `lang` an ISO 639-1 code, `source` a source id.
+    """
+    query = _check_text("search query", query).strip()
+    if not query:
+        raise SearchError('search query is empty: give words to look for, e.g. "tornado cash"')
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchError(f"search query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
+    if label is not None:
+        label = _check_text("label", label).strip()
+    if source is not None:
+        source = _check_text("source", source).strip()
+    if lang is not None:
+        lang = _check_text("lang", lang).strip().lower()
+        if not _LANG_RE.match(lang):
+            raise SearchError(f"invalid language code {_show(lang)} (want an ISO 639-1 code such as en or zh)")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}, got {_show(limit)}")
+    lo = _as_bound("since", since, end=False)
+    hi = _as_bound("until", until, end=True)
+    if lo and hi and lo >= hi:
+        raise SearchError(f"since ({lo.date()}) is after until ({(hi - timedelta(microseconds=1)).date()})")
+
+    en, groups = split_query(query)
+    conn = db.connect(database_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SET TRANSACTION READ ONLY")
+            cur.execute("SET LOCAL statement_timeout = %s", (STATEMENT_TIMEOUT_MS,))
+            cur.execute("SET LOCAL jit = off")  # compiling plans costs more than these queries
+            cur.execute("SET LOCAL work_mem = '32MB'")  # exact (not lossy) bitmaps for common words
+            if label is not None:
+                _check_label(cur, label)
+            if source is not None:
+                _check_source(cur, source)
+            cur.execute(_sql("tsquery"), {"en": en, "zh_words": [w for w, _ in groups],
+                                          "zh_parts": [p for _, p in groups]})
+            tsq = cur.fetchone()[0]
+            if not tsq:
+                return []  # only stop words or punctuation: nothing can match
+            filters = {"tsq": tsq, "since": lo, "until": hi, "lang": lang, "source": source, "pool": POOL}
+            if label is None:
+                cur.execute(_sql("matches"), filters)
+            else:
+                cur.execute(_sql("matches_label"), {**filters, "label": label})
+            ids = [r[0] for r in cur.fetchall()]
+            if not ids:
+                return []
+            cur.execute(_sql("hits"), {"ids": ids, "tsq": tsq, "lim": limit})
+            rows = cur.fetchall()
+    except ValueError as exc:  # psycopg2 refuses some values (NUL bytes) before sending them
+        raise SearchError(f"invalid search argument: {exc}") from None
+    except psycopg2.errors.QueryCanceled:
+        raise SearchError("search took too long and was cancelled; narrow it with filters") from None
+    except psycopg2.DataError as exc:  # a value PostgreSQL rejects (e.g. a date out of its range)
+        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+        raise SearchError(f"invalid search argument: {first}") from None
+    finally:
+        conn.close()
+
+    hits = []
+    for (aid, title, url, src, published, lng, rank, headline, labels, zh_text) in rows:
+        snippet = headline or ""
+        if zh_text and groups and _START not in snippet:
+            snippet = _zh_snippet(zh_text, groups) or snippet
+        hits.append(SearchHit(article_id=aid, title=title, url=url, source=src, published_at=published,
+                              lang=lng, rank=float(rank), snippet=" ".join(snippet.split()),
+                              labels=list(labels or [])))
+    return hits

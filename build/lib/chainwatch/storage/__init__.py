@@ -1,0 +1,1 @@
+"""Reads and writes of ChainWatch tables. One module per table family; parameterised SQL only."""

@@ -1,0 +1,88 @@
+"""Classifier results in PostgreSQL: `model_versions`, `classified_articles`, `classifications`.
+
+Rows are keyed by (article, model version): a new model version adds rows and leaves the old ones as
+history; writing the same version again replaces that version's rows for the article (idempotent).
+"""
+from __future__ import annotations
+
+import json
+
+from psycopg2.extras import execute_values
+
+from nlp.contracts import ClassifierInput, ClassifierOutput
+
+
+def record_model_version(cur, version: str, encoder: str, metrics: dict) -> None:
+    cur.execute(
+        """
+        INSERT INTO model_versions (version, encoder, metrics) VALUES (%s, %s, %s::jsonb)
+        ON CONFLICT (version) DO UPDATE SET encoder = EXCLUDED.encoder, metrics = EXCLUDED.metrics
+        """,
+        (version, encoder, json.dumps(metrics)),
+    )
+
+
+def count_pending(cur, model_version: str, *, reclassify: bool = False) -> int:
+    if reclassify:
+        cur.execute("SELECT count(*) FROM articles")
+    else:
+        cur.execute(
+            "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM classified_articles ca"
+            " WHERE ca.article_id = a.id AND ca.model_version = %s)", (model_version,))
+    return int(cur.fetchone()[0])
+
+
+def next_pending(cur, model_version: str, *, after_id: int, limit: int,
+                 reclassify: bool = False) -> list[ClassifierInput]:
+    """Articles with id > after_id, in id order, that this model version has not classified (all of
+    them when reclassify). Keyset paging: articles a crawler adds meanwhile are picked up in turn."""
+    cur.execute(
+        """
+        SELECT a.id, a.title, a.text, a.lang FROM articles a
+        WHERE a.id > %(after)s
+          AND (%(all)s OR NOT EXISTS (SELECT 1 FROM classified_articles ca
+                                      WHERE ca.article_id = a.id AND ca.model_version = %(version)s))
+        ORDER BY a.id LIMIT %(limit)s
+        """,
+        {"after": after_id, "all": reclassify, "version": model_version, "limit": limit},
+    )
+    return [ClassifierInput(id=r[0], title=r[1] or "", text=r[2] or "", lang=r[3]) for r in cur.fetchall()]
+
+
+def _storable(text: str | None) -> str | None:
+    return text.replace("\x00", "") if text is not None else None  # PostgreSQL text cannot hold NUL
+
+
+def store_outputs(cur, outputs: list[ClassifierOutput]) -> None:
+    """Write one classified_articles row per output and one classifications row per scored label,
+    replacing what the same model version wrote before for those articles."""
+    if not outputs:
+        return
+    execute_values(
+        cur,
+        """
+        INSERT INTO classified_articles (article_id, model_version, status, detail) VALUES %s
+        ON CONFLICT (article_id, model_version) DO UPDATE
+        SET status = EXCLUDED.status, detail = EXCLUDED.detail, classified_at = now()
+        """,
+        [(int(o.id), o.model_version, o.status, _storable(o.detail)) for o in outputs],
+    )
+    # Scores of a previous run of this version are replaced as a whole (a label may have dropped out).
+    execute_values(
+        cur,
+        "DELETE FROM classifications c USING (VALUES %s) AS done(article_id, model_version)"
+        " WHERE c.article_id = done.article_id AND c.model_version = done.model_version",
+        [(int(o.id), o.model_version) for o in outputs],
+    )
+    rows = [
+        (int(o.id), o.model_version, label, min(max(float(p), 0.0), 1.0), label in o.labels,
+         _storable(o.evidence.get(label)) if label in o.labels else None)
+        for o in outputs for label, p in o.scores.items()
+    ]
+    if rows:
+        execute_values(
+            cur,
+            "INSERT INTO classifications (article_id, model_version, label, probability, positive, evidence)"
+            " VALUES %s",
+            rows,
+        )

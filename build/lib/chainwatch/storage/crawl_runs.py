@@ -1,0 +1,84 @@
+"""The `crawl_runs` table: one row per source per run, written while the crawl goes."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
+# Counted in error_counts for visibility, but they are the crawler being polite, not failures.
+NOT_ERRORS = frozenset({"robots_disallowed"})
+
+
+@dataclass
+class RunStats:
+    pages_fetched: int = 0
+    items_stored: int = 0
+    items_skipped: int = 0
+    error_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(n for kind, n in self.error_counts.items() if kind not in NOT_ERRORS)
+
+
+def start_run(cur, run_id: str, source_id: str) -> None:
+    """Open (or reopen, when an interrupted run is re-run with its id) the row for a source."""
+    cur.execute(
+        """
+        INSERT INTO crawl_runs (run_id, source_id) VALUES (%s, %s)
+        ON CONFLICT (run_id, source_id) DO UPDATE SET started_at = now(), finished_at = NULL,
+            status = 'running', pages_fetched = 0, items_stored = 0, items_skipped = 0,
+            errors = 0, error_counts = '{}'::jsonb, note = NULL
+        """,
+        (run_id, source_id),
+    )
+
+
+def save_run(cur, run_id: str, source_id: str, stats: RunStats, *, status: str = "running",
+             note: str | None = None) -> None:
+    """Write the counters; any status but 'running' also sets finished_at."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown crawl status {status!r}")
+    cur.execute(
+        """
+        UPDATE crawl_runs SET pages_fetched = %s, items_stored = %s, items_skipped = %s,
+            errors = %s, error_counts = %s::jsonb, status = %s, note = %s,
+            finished_at = CASE WHEN %s = 'running' THEN NULL ELSE now() END
+        WHERE run_id = %s AND source_id = %s
+        """,
+        (stats.pages_fetched, stats.items_stored, stats.items_skipped, stats.errors,
+         json.dumps(stats.error_counts, sort_keys=True), status, note, status, run_id, source_id),
+    )
+
+
+def close_unfinished(cur, run_id: str, status: str = "interrupted", note: str | None = None) -> int:
+    """Rows of a run still 'running' (the crawl process died or was stopped) get a final status."""
+    cur.execute(
+        "UPDATE crawl_runs SET status = %s, finished_at = now(), note = coalesce(note, %s) "
+        "WHERE run_id = %s AND status = 'running'",
+        (status, note, run_id),
+    )
+    return cur.rowcount
+
+
+def runs_for(cur, run_id: str) -> list[dict]:
+    cur.execute(
+        """
+        SELECT source_id, status, started_at, finished_at, pages_fetched, items_stored,
+               items_skipped, errors, error_counts, note
+        FROM crawl_runs WHERE run_id = %s ORDER BY source_id
+        """,
+        (run_id,),
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def last_finished_start(cur, source_id: str):
+    """When the source's last completed (ok/degraded) run started: sitemaps skip older lastmods."""
+    cur.execute(
+        "SELECT max(started_at) FROM crawl_runs WHERE source_id = %s AND status IN ('ok', 'degraded')",
+        (source_id,),
+    )
+    row = cur.fetchone()
+    return row[0] if row else None

@@ -1,0 +1,1 @@
+"""Classification of news items against the ChainWatch taxonomy (risk categories, policy themes)."""

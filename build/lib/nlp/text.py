@@ -1,0 +1,96 @@
+"""Input text for the classifier: one clean string per item, its sentences, and what was wrong with it.
+
+Bad input never stops a batch: each item gets a status (ok | empty | truncated | error) and a detail.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Characters kept before tokenizing. Far more than the model reads (256 tokens is about 1,000
+# characters of English): the cap only stops a huge item from costing time and memory.
+MAX_CHARS = 20_000
+# Share of control / replacement characters above which an item is taken for binary junk.
+BINARY_SHARE = 0.05
+TRAINED_LANGS = ("en", "zh")
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])[\"'”’)\]」』]*\s+|(?<=[。！？；])|\n+")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+@dataclass
+class PreparedText:
+    text: str                                  # title + body, as the model reads it
+    sentences: list[tuple[int, int]]           # (start, end) ranges of text
+    status: str = "ok"                         # ok | empty | truncated | error (before the model runs)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return self.status not in ("empty", "error")
+
+
+def _is_junk_char(ch: str) -> bool:
+    if ch in "\n\t\r":
+        return False
+    return ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
+
+
+def clean(value: object) -> str:
+    """Any value to text with controls removed and spaces collapsed (NUL cannot be stored anyway)."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    text = str(value)
+    text = "".join(" " if _is_junk_char(ch) else ch for ch in text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def junk_share(value: object) -> float:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    text = str(value or "")
+    return sum(_is_junk_char(ch) for ch in text) / len(text) if text else 0.0
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence ranges: split after . ! ? ; and their CJK forms, and at line breaks."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.start()
+        if end > start and text[start:end].strip():
+            spans.append(_trim(text, start, end))
+        start = m.end()
+    if start < len(text) and text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def prepare(title: object, body: object, lang: str | None = None) -> PreparedText:
+    """Join title and body (the body alone when it repeats the title), and judge the input."""
+    if max(junk_share(title), junk_share(body)) > BINARY_SHARE:
+        return PreparedText("", [], "error", ["binary or undecodable content"])
+    title_s, body_s = clean(title), clean(body)
+    if body_s.startswith(title_s):
+        title_s = ""  # some sources repeat the title as the first line of the text
+    text = "\n".join(part for part in (title_s, body_s) if part)
+    if not any(ch.isalnum() for ch in text):
+        return PreparedText("", [], "empty", ["no title or text"])
+    status, notes = "ok", []
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+        status = "truncated"
+    if lang and lang.split("-")[0].lower() not in TRAINED_LANGS:
+        notes.append(f"language {lang!r} is not in the training data (the multilingual encoder still reads it)")
+    return PreparedText(text, split_sentences(text), status, notes)

@@ -1,0 +1,1 @@
+"""The Scrapy project: source registry, spider kinds, extraction and storage pipelines."""

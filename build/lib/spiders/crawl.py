@@ -1,0 +1,146 @@
+"""The crawl stage entry point: `crawl(sources, ...) -> CrawlSummary`.
+
+It checks the database first (DatabaseUnavailable, before anything is fetched), syncs the
+chosen registry entries into `sources`, opens one crawl_runs row per source, runs Scrapy in a
+child process (spiders.run; a Twisted reactor cannot restart, and callers crawl many times in
+one process) and reads the per-source results back from crawl_runs. Re-running is safe:
+stored URLs are skipped and upserts are idempotent; re-using a run_id reopens its rows.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from chainwatch import db
+from chainwatch.errors import ChainWatchError
+from spiders.registry import Source, select_sources
+
+INTERRUPT_GRACE_S = 30
+
+
+@dataclass
+class CrawlSummary:
+    run_id: str
+    per_source: dict[str, dict] = field(default_factory=dict)   # source id -> its crawl_runs row
+    pages_fetched: int = 0
+    items_stored: int = 0
+    items_skipped: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        return {sid: row["status"] for sid, row in self.per_source.items()}
+
+    def line(self) -> str:
+        flagged = sorted(sid for sid, st in self.statuses.items() if st != "ok")
+        return (f"crawl {self.run_id}: {len(self.per_source)} source(s), {self.pages_fetched} pages, "
+                f"{self.items_stored} stored, {self.items_skipped} skipped, {self.errors} errors "
+                f"in {self.seconds:.1f}s" + (f"; not ok: {', '.join(flagged)}" if flagged else ""))
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def _prepare(url: str, chosen: list[Source], run_id: str) -> None:
+    import psycopg2
+
+    from chainwatch.storage.crawl_runs import start_run
+    from chainwatch.storage.sources import sync_sources
+
+    try:
+        with db.transaction(url) as cur:
+            sync_sources(cur, chosen)
+            for src in chosen:
+                start_run(cur, run_id, src.id)
+    except psycopg2.errors.UndefinedTable as exc:
+        raise ChainWatchError("the database has no ChainWatch tables; run `chainwatch db upgrade`") from exc
+
+
+def _finish(url: str, run_id: str, status: str, note: str) -> CrawlSummary:
+    from chainwatch.storage.crawl_runs import close_unfinished, runs_for
+
+    with db.transaction(url) as cur:
+        close_unfinished(cur, run_id, status=status, note=note)
+        rows = runs_for(cur, run_id)
+    summary = CrawlSummary(run_id=run_id, per_source={r["source_id"]: r for r in rows})
+    summary.pages_fetched = sum(r["pages_fetched"] for r in rows)
+    summary.items_stored = sum(r["items_stored"] for r in rows)
+    summary.items_skipped = sum(r["items_skipped"] for r in rows)
+    summary.errors = sum(r["errors"] for r in rows)
+    return summary
+
+
+def _last_line(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = [ln.strip() for ln in fh if ln.strip()]
+    except OSError:
+        return ""
+    return lines[-1][:300] if lines else ""
+
+
+def crawl(sources: list[str | Source] | None = None, *, run_id: str | None = None,
+          replay_proxy: str | None = None, refetch: bool = False, database_url: str | None = None,
+          progress: bool = False, settings: dict | None = None) -> CrawlSummary:
+    """Crawl the given registry ids (or Source entries; None = every enabled source).
+
+    `replay_proxy` ("http://127.0.0.1:PORT") fetches the real URLs from a local ReplayServer.
+    `refetch` fetches and re-extracts URLs that are already stored. `settings` overrides Scrapy
+    settings (tests shorten timeouts). Raises DatabaseUnavailable before crawling when the
+    database cannot be reached, RegistryError for an unknown source id.
+    """
+    started = time.monotonic()
+    chosen = select_sources(sources)
+    url = database_url or db.database_url()
+    run_id = run_id or new_run_id()
+    _prepare(url, chosen, run_id)
+
+    with tempfile.TemporaryDirectory(prefix="chainwatch-crawl-") as tmp:
+        sources_file = os.path.join(tmp, "sources.json")
+        with open(sources_file, "w", encoding="utf-8") as fh:
+            json.dump([s.to_dict() for s in chosen], fh)
+        cmd = [sys.executable, "-m", "spiders.run", "--run-id", run_id, "--sources-file", sources_file]
+        if replay_proxy:
+            cmd += ["--replay-proxy", replay_proxy]
+        if refetch:
+            cmd.append("--refetch")
+        if progress:
+            cmd.append("--progress")
+        for key, value in (settings or {}).items():
+            cmd += ["--set", f"{key}={json.dumps(value)}"]
+        log_path = os.path.join(tmp, "crawl.log")
+        env = {**os.environ, "DATABASE_URL": url}
+        with open(log_path, "w", encoding="utf-8") as log_file:
+            child = subprocess.Popen(cmd, env=env, stdout=log_file,
+                                     stderr=None if progress else subprocess.STDOUT)
+            try:
+                code = child.wait()
+            except KeyboardInterrupt:
+                child.send_signal(signal.SIGINT)          # Scrapy closes spiders gracefully
+                try:
+                    child.wait(timeout=INTERRUPT_GRACE_S)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+                _finish(url, run_id, "interrupted", "crawl interrupted")
+                raise
+        if code == 0:
+            summary = _finish(url, run_id, "failed", f"source never started: {_last_line(log_path)}"[:300])
+        elif code < 0 or code == 130:
+            summary = _finish(url, run_id, "interrupted", f"crawl process stopped by signal {-code}")
+        else:
+            detail = _last_line(log_path) or f"exit status {code}"
+            _finish(url, run_id, "failed", f"crawl process failed: {detail}")
+            raise ChainWatchError(f"crawl process failed (exit {code}): {detail}")
+    summary.seconds = time.monotonic() - started
+    return summary

@@ -1,0 +1,127 @@
+"""Scrapy extensions: the crawl_runs bookkeeping for each source, and progress lines on stderr."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from scrapy import signals
+from twisted.internet import task
+
+from spiders import stats as st
+
+log = logging.getLogger(__name__)
+
+_ACTIVE: dict[str, "RunRecorder"] = {}   # recorders of the sources crawling in this process
+_progress_loop: task.LoopingCall | None = None
+
+
+class RunRecorder:
+    """Writes the source's crawl_runs row: opened at start, refreshed while crawling (so a killed
+    crawl keeps its counts), closed with a status when the spider finishes."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.run_id = settings.get("CHAINWATCH_RUN_ID")
+        self.min_extraction = settings.getfloat("CHAINWATCH_MIN_EXTRACTION_RATE", 0.7)
+        self.max_errors = settings.getfloat("CHAINWATCH_MAX_ERROR_RATE", 0.5)
+        self.progress = settings.getbool("CHAINWATCH_PROGRESS")
+        self.interval = settings.getfloat("CHAINWATCH_PROGRESS_INTERVAL", 5.0)
+        self.loop: task.LoopingCall | None = None
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        return ext
+
+    @property
+    def source_id(self) -> str:
+        return self.crawler.spider.name
+
+    def response_received(self, response, request, spider):
+        if not (request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt")):
+            self.crawler.stats.inc_value(st.PAGES)
+
+    def run_stats(self):
+        from chainwatch.storage.crawl_runs import RunStats
+
+        get = self.crawler.stats.get_value
+        return RunStats(pages_fetched=get(st.PAGES, 0), items_stored=get(st.STORED, 0),
+                        items_skipped=get(st.SKIPPED, 0), error_counts=st.error_counts(self.crawler))
+
+    def _save(self, status: str = "running", note: str | None = None) -> None:
+        from chainwatch.db import transaction
+        from chainwatch.storage.crawl_runs import save_run, start_run
+
+        try:
+            with transaction() as cur:
+                if status == "opening":
+                    start_run(cur, self.run_id, self.source_id)
+                else:
+                    save_run(cur, self.run_id, self.source_id, self.run_stats(), status=status, note=note)
+        except Exception as exc:  # noqa: BLE001 (bookkeeping must never stop the crawl)
+            log.error("%s: could not write crawl_runs: %s", self.source_id, str(exc).splitlines()[0])
+
+    def spider_opened(self, spider):
+        self._save("opening")
+        self.loop = task.LoopingCall(self._save)
+        self.loop.start(max(self.interval, 1.0), now=False)
+        _ACTIVE[self.source_id] = self
+        if self.progress:
+            _start_progress(self.interval)
+
+    def status(self, reason: str) -> tuple[str, str | None]:
+        """ok | degraded | failed | interrupted, with a note saying why when not ok."""
+        if reason in ("shutdown", "cancelled"):
+            return "interrupted", "crawl stopped before it finished"
+        if reason != "finished":
+            return "failed", f"spider closed: {reason}"
+        get = self.crawler.stats.get_value
+        stats = self.run_stats()
+        if get(st.ENTRY_OK, 0) == 0:
+            return "failed", "no feed, sitemap or listing page could be read"
+        notes = []
+        if get(st.ENTRY_FAILED, 0):
+            notes.append(f"{get(st.ENTRY_FAILED)} entry page(s) failed")
+        tried = get(st.EXTRACTED, 0) + get(st.NOT_EXTRACTED, 0)
+        if tried and get(st.EXTRACTED, 0) / tried < self.min_extraction:
+            notes.append(f"extraction success {get(st.EXTRACTED, 0)}/{tried} below {self.min_extraction:.0%}")
+        if stats.pages_fetched and stats.errors / stats.pages_fetched > self.max_errors:
+            notes.append(f"{stats.errors} errors in {stats.pages_fetched} pages")
+        if notes:
+            return "degraded", "; ".join(notes)
+        # Nothing listed at all is flagged by source_health as no_items (the run itself went fine).
+        return "ok", None if stats.items_stored + stats.items_skipped else "no items"
+
+    def spider_closed(self, spider, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        status, note = self.status(reason)
+        self._save(status, note)
+        _ACTIVE.pop(self.source_id, None)
+        if self.progress:
+            s = self.run_stats()
+            print(f"crawl: {self.source_id}: {status} ({s.pages_fetched} pages, {s.items_stored} stored, "
+                  f"{s.items_skipped} skipped, {s.errors} errors){' - ' + note if note else ''}",
+                  file=sys.stderr, flush=True)
+
+
+def _start_progress(interval: float) -> None:
+    global _progress_loop
+    if _progress_loop is None:
+        _progress_loop = task.LoopingCall(_print_progress)
+        _progress_loop.start(max(interval, 1.0), now=False)
+
+
+def _print_progress() -> None:
+    if not _ACTIVE:
+        return
+    totals = [r.run_stats() for r in _ACTIVE.values()]
+    print(f"crawl: {len(_ACTIVE)} source(s) running: {sum(t.pages_fetched for t in totals)} pages, "
+          f"{sum(t.items_stored for t in totals)} stored, {sum(t.items_skipped for t in totals)} skipped, "
+          f"{sum(t.errors for t in totals)} errors", file=sys.stderr, flush=True)

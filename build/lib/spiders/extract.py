@@ -1,0 +1,250 @@
+"""One page in, one Article (or a counted failure) out: used by the crawl and `chainwatch extract`.
+
+Order of trust, field by field:
+- title: site parser, og:title, JSON-LD headline, <title>, <h1>, the feed's title;
+- text: site parser, else trafilatura (precision mode); when that is short (the page holds only a
+  lead, or the layout defeats it) the longest of JSON-LD articleBody, the feed's content and the
+  page description;
+- published: site parser, JSON-LD / article meta, the feed's date, a labelled date in the page
+  text (Chinese forms included), htmldate; never in the future;
+- lang: py3langid on title + text when confident, else <html lang>, else the source's language.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+
+from spiders.canonical import canonical_url, same_site
+from spiders.dates import find_date_in_text, parse_date
+from spiders.encoding import decode_html
+from spiders.items import Article
+from spiders.metadata import clean_space, read_metadata
+from spiders.registry import RegistryError, Source, get_source
+
+log = logging.getLogger(__name__)
+
+SHORT_TEXT = 250        # below this, trafilatura probably missed the body: consider other candidates
+MIN_TEXT = 15           # below this there is nothing worth storing
+LEAD_MAX = 600
+LANG_MIN_CONFIDENCE = 0.6
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|_)\s+")
+
+
+@dataclass(frozen=True)
+class ExtractionFailure:
+    """Why a page gave no article; `kind` is the crawl_runs.error_counts key."""
+    kind: str       # empty_page | not_html | no_title | no_text
+    message: str
+    url: str
+
+    def __bool__(self) -> bool:  # `if result:` reads as "got an article"
+        return False
+
+
+@dataclass
+class Hints:
+    """What the link that led to the page already said (feed item, sitemap entry)."""
+    title: str | None = None
+    published: str | datetime | None = None
+    summary: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().casefold()
+
+
+def content_hash(title: str, text: str) -> str:
+    return hashlib.sha256(f"{normalise(title)}\n{normalise(text)}".encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _lang_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, fallback: str | None = None) -> str | None:
+    sample = (text or "")[:2000]
+    if len(sample.strip()) >= 20:
+        lang, confidence = _lang_identifier().classify(sample)
+        if confidence >= LANG_MIN_CONFIDENCE:
+            return lang
+    return fallback
+
+
+def _clean_title(meta, domain: str) -> str | None:
+    """og:title, JSON-LD headline, else <title> without the site's name (the <h1> when <title> contains it)."""
+    if meta.title or meta.headline:
+        return meta.title or meta.headline
+    html_title, h1 = meta.html_title, meta.h1
+    if html_title and h1 and normalise(h1) in normalise(html_title):
+        return h1
+    if html_title:
+        # "Headline | Site" or "Site | Headline": drop the part that names the site
+        parts = _TITLE_SEPARATORS.split(html_title)
+        if len(parts) > 1:
+            site = normalise(meta.site_name or "").replace(" ", "")
+            host = domain.split(".")[0]
+            def names_site(part: str) -> bool:
+                p = normalise(part).replace(" ", "")
+                return bool(p) and ((site and (p in site or site in p)) or host in p)
+            kept = [p for p in parts if not names_site(p)]
+            if kept and len(kept) < len(parts):
+                return " - ".join(kept)
+        return html_title
+    return h1
+
+
+def _plain(text: str | None) -> str:
+    if not text:
+        return ""
+    if "<" in text:
+        try:
+            text = lxml.html.fromstring(f"<div>{text}</div>").text_content()
+        except (lxml.etree.ParserError, ValueError):
+            text = re.sub(r"<[^>]+>", " ", text)
+    lines = (clean_space(line) for line in text.replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _drop_title_line(text: str, title: str) -> str:
+    first, _, rest = text.partition("\n")
+    return rest.strip() if rest and normalise(first) == normalise(title) else text
+
+
+def _trafilatura_text(tree, url: str) -> str:
+    import trafilatura
+
+    # fast: no readability/justext second opinions (several times slower; our own fallbacks below cover
+    # short results); favor_precision: keeps menus out (a real CoinDesk page otherwise starts with them).
+    doc = trafilatura.bare_extraction(tree, url=url, fast=True, favor_precision=True, include_comments=False,
+                                      include_tables=True, with_metadata=False)
+    return (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+
+
+def _resolve_source(source: str | Source | None) -> Source | None:
+    if source is None or isinstance(source, Source):
+        return source
+    try:
+        return get_source(source)
+    except RegistryError:
+        return None
+
+
+def _parse_tree(text: str):
+    text = _XML_DECL.sub("", text, count=1)
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
+            content_type: str | None = None, hints: Hints | None = None,
+            fetched_at: datetime | None = None) -> Article | ExtractionFailure:
+    """Extract the article on one page. `url` is the page's real address (never the replay's)."""
+    hints = hints or Hints()
+    src = _resolve_source(source)
+    tz = src.timezone if src else "UTC"
+    warnings = list(hints.warnings)
+    fetched_at = fetched_at or datetime.now(timezone.utc)
+
+    if isinstance(html, bytes):
+        decoded = decode_html(html, content_type)
+        if decoded.problem:
+            warnings.append(decoded.problem)
+            log.warning("%s: %s, decoded as %s", url, decoded.problem.replace("_", " "), decoded.encoding)
+        html = decoded.text
+    if not html or not html.strip():
+        return ExtractionFailure("empty_page", "page body is empty", url)
+    head = html.lstrip()[:200].lower()
+    if head.startswith(("{", "[", "%pdf")) or head.startswith("<?xml") and ("<rss" in head or "<feed" in head):
+        return ExtractionFailure("not_html", "page is not HTML", url)
+    tree = _parse_tree(html)
+    if tree is None:
+        return ExtractionFailure("not_html", "page could not be parsed as HTML", url)
+
+    meta = read_metadata(tree)
+    site: dict = {}
+    if src and src.parser:
+        from spiders.parsers import parser_for
+
+        parser = parser_for(src.parser, fetched_at.date())
+        site = parser.parse(tree, url) or {}
+        warnings_key = f"{src.parser}@{parser.version}"
+    else:
+        warnings_key = None
+
+    domain = (urlsplit(url).hostname or "").removeprefix("www.")
+    title = site.get("title") or _clean_title(meta, domain) or clean_space(hints.title)
+    if not title:
+        return ExtractionFailure("no_title", "no title in metadata, <title>, <h1> or the feed", url)
+
+    text = site.get("text") or ""
+    if not text:
+        text = _drop_title_line(_trafilatura_text(tree, url), title)
+        if len(text) < SHORT_TEXT:
+            candidates = [text, _plain(meta.body), _plain(hints.summary), _plain(meta.description)]
+            text = max(candidates, key=len)
+    text = _drop_title_line(text.strip(), title)
+    if len(text) < MIN_TEXT:
+        return ExtractionFailure("no_text", f"only {len(text)} characters of text found", url)
+
+    published = site.get("published")
+    if published is None:
+        for raw in meta.published:
+            published = parse_date(raw, tz=tz)
+            if published:
+                break
+    if published is None and hints.published:
+        published = parse_date(hints.published, tz=tz)
+    if published is None:
+        published = find_date_in_text(tree.text_content()[:20000], tz=tz)
+    if published is None:
+        published = _htmldate(tree, tz)
+
+    lead = site.get("lead") or meta.description or _plain(hints.summary).split("\n")[0] or text.split("\n")[0]
+    lang_fallback = (meta.html_lang or "").split("-")[0] or (src.lang if src else None)
+    lang = detect_language(f"{title}\n{text}", fallback=lang_fallback)
+
+    declared = meta.canonical
+    base = declared if declared and same_site(declared, url) and urlsplit(declared).path not in ("", "/") else url
+    try:
+        canonical = canonical_url(base)
+    except ValueError:
+        canonical = canonical_url(url)
+
+    extra = {"warnings": warnings} if warnings else {}
+    if meta.authors:
+        extra["authors"] = meta.authors
+    if warnings_key:
+        extra["parser"] = warnings_key
+    return Article(
+        url=url, canonical_url=canonical, source=src.id if src else (source if isinstance(source, str) else domain),
+        title=title[:1000], text=text, published=published, lang=lang,
+        content_hash=content_hash(title, text), fetched_at=fetched_at,
+        lead=clean_space(lead)[:LEAD_MAX] or None, extra=extra,
+    )
+
+
+def _htmldate(tree, tz: str) -> datetime | None:
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, extensive_search=False, original_date=True)
+    except Exception as exc:  # noqa: BLE001 (htmldate is a last resort; never fail a page on it)
+        log.debug("htmldate failed: %s", exc)
+        return None
+    return parse_date(found, tz=tz) if found else None

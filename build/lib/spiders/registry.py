@@ -1,0 +1,147 @@
+"""The source registry: one short declarative entry per publisher, in spiders/sources/<id>.yaml.
+
+Like Fundus's publisher entries, an entry is configuration: where to discover articles (RSS or
+Atom feeds, news sitemaps, listing pages with a CSS/XPath link selector) and, only when generic
+extraction fails on that site, a small site parser (spiders/parsers/). `verified: false` marks
+addresses that could not be checked against the live site; `notes` says where they came from.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from chainwatch.errors import ChainWatchError
+
+SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+KINDS = ("feed", "sitemap", "listing")
+CATEGORIES = ("news", "official")
+_ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+
+
+class RegistryError(ChainWatchError):
+    """A registry entry is malformed, or an unknown source id was asked for."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    url: str
+    links: str  # CSS selector for article links; an XPath when it starts with "/" or "("
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    domain: str
+    lang: str                               # expected language, ISO 639-1
+    kind: str = "feed"                      # the main way articles are discovered
+    category: str = "news"                  # news | official
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listings: tuple[Listing, ...] = ()
+    allowed_domains: tuple[str, ...] = ()   # always includes domain and the entry pages' hosts
+    article_pattern: str | None = None      # regex an article URL must match (sitemaps, listings)
+    parser: str | None = None               # module in spiders.parsers, e.g. "pbc"
+    timezone: str = "UTC"                   # zone for dates written without one
+    max_items: int = 5000                   # article requests per run (feeds in the demo hold hundreds)
+    download_delay: float | None = None     # per-source politeness override (seconds)
+    enabled: bool = True
+    verified: bool = False                  # addresses checked against the live site
+    notes: str = ""
+
+    @property
+    def entry_urls(self) -> list[str]:
+        return [*self.feeds, *self.sitemaps, *(lst.url for lst in self.listings)]
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["feeds"], data["sitemaps"] = list(self.feeds), list(self.sitemaps)
+        data["listings"] = [asdict(lst) for lst in self.listings]
+        data["allowed_domains"] = list(self.allowed_domains)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict, *, origin: str = "<dict>") -> "Source":
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise RegistryError(f"{origin}: unknown field(s) {', '.join(sorted(unknown))}")
+        missing = [k for k in ("id", "name", "domain", "lang") if not data.get(k)]
+        if missing:
+            raise RegistryError(f"{origin}: missing field(s) {', '.join(missing)}")
+        values = dict(data)
+        values["feeds"] = tuple(values.get("feeds") or ())
+        values["sitemaps"] = tuple(values.get("sitemaps") or ())
+        listings = []
+        for item in values.get("listings") or ():
+            if not isinstance(item, dict) or not item.get("url") or not item.get("links"):
+                raise RegistryError(f"{origin}: each listing needs `url` and `links` (a CSS/XPath selector)")
+            listings.append(Listing(url=item["url"], links=item["links"]))
+        values["listings"] = tuple(listings)
+        if "kind" not in data:
+            values["kind"] = "feed" if values["feeds"] else "sitemap" if values["sitemaps"] else "listing"
+        domain = str(values["domain"]).lower().removeprefix("www.")
+        values["domain"] = domain
+        hosts = [domain, *(values.get("allowed_domains") or ())]
+        for url in [*values["feeds"], *values["sitemaps"], *(lst.url for lst in listings)]:
+            hosts.append((urlsplit(url).hostname or "").removeprefix("www."))
+        values["allowed_domains"] = tuple(dict.fromkeys(h for h in hosts if h))
+        source = cls(**values)
+        source.validate(origin)
+        return source
+
+    def validate(self, origin: str) -> None:
+        if not _ID.match(self.id):
+            raise RegistryError(f"{origin}: id {self.id!r} must be lowercase letters, digits, underscores")
+        if self.kind not in KINDS:
+            raise RegistryError(f"{origin}: kind must be one of {', '.join(KINDS)}")
+        if self.category not in CATEGORIES:
+            raise RegistryError(f"{origin}: category must be one of {', '.join(CATEGORIES)}")
+        if not self.entry_urls:
+            raise RegistryError(f"{origin}: needs at least one feed, sitemap or listing")
+        for url in self.entry_urls:
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise RegistryError(f"{origin}: not a web address: {url}")
+        if self.article_pattern:
+            try:
+                re.compile(self.article_pattern)
+            except re.error as exc:
+                raise RegistryError(f"{origin}: bad article_pattern: {exc}") from exc
+
+
+def _read(path: Path) -> Source:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+    if not isinstance(data, dict):
+        raise RegistryError(f"{path.name}: expected a mapping of fields")
+    source = Source.from_dict(data, origin=path.name)
+    if path.stem != source.id:
+        raise RegistryError(f"{path.name}: file name must be the id ({source.id}.yaml)")
+    return source
+
+
+def load_sources(directory: Path | None = None) -> list[Source]:
+    """Every registered source, sorted by id."""
+    directory = directory or SOURCES_DIR
+    return sorted((_read(p) for p in directory.glob("*.yaml")), key=lambda s: s.id)
+
+
+def get_source(source_id: str, directory: Path | None = None) -> Source:
+    path = (directory or SOURCES_DIR) / f"{source_id}.yaml"
+    if not _ID.match(source_id) or not path.is_file():
+        known = ", ".join(s.id for s in load_sources(directory))
+        raise RegistryError(f"unknown source {source_id!r} (registered: {known})")
+    return _read(path)
+
+
+def select_sources(wanted: list | None, directory: Path | None = None) -> list[Source]:
+    """Registry ids and/or Source objects -> Sources; None means every enabled source."""
+    if not wanted:
+        return [s for s in load_sources(directory) if s.enabled]
+    return [w if isinstance(w, Source) else get_source(str(w), directory) for w in wanted]

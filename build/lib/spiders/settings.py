@@ -1,0 +1,70 @@
+"""Scrapy settings for ChainWatch: polite by default (Scrapy project-template style).
+
+spiders.run loads this module, then applies REPLAY_OVERRIDES when crawling a local replay
+and any `--set KEY=VALUE` overrides (tests shorten timeouts and backoff that way).
+"""
+
+BOT_NAME = "chainwatch"
+SPIDER_MODULES = ["spiders.spider"]
+NEWSPIDER_MODULE = "spiders.spider"
+
+# Say who we are; obey robots.txt; keep per-site load low and adapt to the server's latency.
+USER_AGENT = "ChainWatch/0.1 (+https://github.com/chainwatch/chainwatch; news monitoring research crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5          # +-50% around DOWNLOAD_DELAY
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Failures: retry transient ones with exponential backoff; give up on slow or huge responses.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 2.0        # seconds before the first retry, doubled each time
+RETRY_BACKOFF_MAX = 60.0
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024   # news pages are well under 1 MB; bigger is a trap or a mistake
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+
+DOWNLOADER_MIDDLEWARES = {
+    # after OffsiteMiddleware (50), before RobotsTxtMiddleware (100): robots.txt goes through the replay too
+    "spiders.middlewares.ReplayProxyMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
+}
+
+# One job per stage, in order: drop what is already stored or seen, then store in batches.
+ITEM_PIPELINES = {
+    "spiders.pipelines.SkipSeenPipeline": 100,
+    "spiders.pipelines.StorePipeline": 800,
+}
+
+# ChainWatch settings
+CHAINWATCH_BATCH_SIZE = 100             # articles per upsert
+CHAINWATCH_MIN_EXTRACTION_RATE = 0.7    # below this share of pages extracted, the source is degraded
+CHAINWATCH_MAX_ERROR_RATE = 0.5         # above this share of pages failing, the source is degraded
+CHAINWATCH_PROGRESS_INTERVAL = 5.0      # seconds between progress lines (with --progress)
+
+# A local replay (127.0.0.1) needs no politeness delays; robots.txt is still obeyed.
+REPLAY_OVERRIDES = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 64,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "RETRY_BACKOFF_BASE": 0.2,
+    "DOWNLOAD_TIMEOUT": 15,
+}
+
+EXTENSIONS = {
+    "spiders.extensions.RunRecorder": 500,
+}

@@ -1,0 +1,57 @@
+"""Names of the per-source counters kept in Scrapy's stats, and how they are classified.
+
+The spider, the pipelines and the run recorder all count through these helpers, so the keys
+written to crawl_runs (pages_fetched, items_stored, items_skipped, error_counts) have one spelling.
+"""
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as tx_error
+from twisted.internet.defer import CancelledError
+
+from scrapy import exceptions as sx
+
+PAGES = "cw/pages_fetched"
+STORED = "cw/items_stored"
+SKIPPED = "cw/items_skipped"
+ENTRY_OK = "cw/entry_ok"          # feeds / sitemaps / listings read
+ENTRY_FAILED = "cw/entry_failed"
+EXTRACTED = "cw/extracted"        # article pages that gave an article
+NOT_EXTRACTED = "cw/not_extracted"
+ERROR_PREFIX = "cw/error/"
+
+log = logging.getLogger("spiders")
+
+
+def count_error(crawler, kind: str, message: str, *, level: int = logging.WARNING) -> None:
+    """One clear log line and one counter per bad input; never an exception."""
+    crawler.stats.inc_value(ERROR_PREFIX + kind)
+    spider = crawler.spider
+    log.log(level, "%s: %s: %s", spider.name if spider else "?", kind, message)
+
+
+def error_counts(crawler) -> dict[str, int]:
+    return {key[len(ERROR_PREFIX):]: value for key, value in crawler.stats.get_stats().items()
+            if key.startswith(ERROR_PREFIX)}
+
+
+def failure_kind(failure) -> str:
+    """The error_counts key for a failed request."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"http_{exc.response.status}"
+    if isinstance(exc, IgnoreRequest):
+        return "robots_disallowed" if "robots.txt" in str(exc) else "ignored"
+    if isinstance(exc, (sx.DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError)):
+        return "timeout"
+    if isinstance(exc, (sx.DownloadCancelledError, CancelledError)):
+        return "too_large"
+    if isinstance(exc, (sx.CannotResolveHostError, tx_error.DNSLookupError)):
+        return "dns"
+    if isinstance(exc, (sx.DownloadConnectionRefusedError, sx.DownloadFailedError, sx.ResponseDataLossError,
+                        tx_error.ConnectError, tx_error.ConnectionLost, tx_error.ConnectionDone)):
+        return "connection"
+    return "download_error"
