@@ -32,9 +32,9 @@ RUN pip install -c constraints.txt -e ".[stack]" \
  && pip check
 
 USER 50000
-# Load the classifier once at build time: that converts the bundled encoder into CHAINWATCH_HOME
-# (nlp/model_cache.py), so the model is baked into the image and workers start ready.
-RUN python -c "from nlp.classifier import load_classifier; print('classifier', load_classifier().version)"
+# Load the classifier and its encoder once at build time: that converts the bundled encoder into
+# CHAINWATCH_HOME (nlp/model_cache.py), so the model is baked into the image and workers start ready.
+RUN python -c "from nlp.classifier import load_classifier; c = load_classifier(); c.encoder; print('classifier', c.version)"
 
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["airflow", "version"]

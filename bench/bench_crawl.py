@@ -142,6 +142,9 @@ def main() -> int:
     article_rate = stored / seconds
     print(f"pages: {summary.pages_fetched} fetched, {stored} stored ({dated} dated, {with_lang} with language, "
           f"{stories} stories), {summary.errors} errors; statuses {summary.statuses}")
+    for source_id, row in summary.per_source.items():
+        if row["error_counts"]:
+            print(f"  {source_id} error kinds: {row['error_counts']}")
     print(f"pipeline (fetch+extract+dedup+store, wall clock incl. process start): {pipeline_rate:.0f} pages/s "
           f"({article_rate:.0f} articles/s, {seconds:.1f}s)")
     print(f"trafilatura only, defaults (trafilatura.extract):        {defaults_rate:.0f} pages/s")

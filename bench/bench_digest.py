@@ -29,7 +29,7 @@ from psycopg2 import sql
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chainwatch import db  # noqa: E402
-from chainwatch.digests import build_digest, entities, fetch  # noqa: E402
+from chainwatch.digests import build, build_digest, entities, fetch  # noqa: E402
 from chainwatch.digests.weeks import parse_week  # noqa: E402
 from chainwatch.storage.labels import sync_labels  # noqa: E402
 from nlp import taxonomy  # noqa: E402
@@ -158,7 +158,7 @@ def generate(url: str, n: int, week_items: int, history_weeks: int) -> float:
 def explain(url: str) -> None:
     """EXPLAIN ANALYZE every query of the digest, with the parameters build_digest sends."""
     week = parse_week(WEEK)
-    window = week.window(12)
+    window = week.window(build.TREND_WEEKS)
     ids, configs, terms = entities.search_terms(entities.load())
     rng = {"start": week.start, "end": week.end}
     queries = {
@@ -186,12 +186,13 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1_000_000)
     ap.add_argument("--week-items", type=int, default=10_000)
     ap.add_argument("--history-weeks", type=int, default=99, help="weeks the other articles spread over")
-    ap.add_argument("--runs", type=int, default=5, help="timed builds after the first")
+    ap.add_argument("--runs", type=int, default=5, choices=range(1, 101), metavar="1..100",
+                    help="timed builds after the first")
     ap.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of every digest query")
     ap.add_argument("--keep", metavar="DBNAME", help="use (or create and keep) this database")
     args = ap.parse_args()
 
-    name = args.keep or f"chainwatch_bench_{uuid.uuid4().hex[:8]}"
+    name = args.keep or f"chainwatch_digest_bench_{uuid.uuid4().hex[:8]}"
     admin = _admin()
     with admin.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))

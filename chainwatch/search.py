@@ -10,8 +10,10 @@ Strategy (docs/schema.md, "Full-text search"):
   segmentation (zh_tokens) that cover it, so '数字人民币' finds an article segmented as
   '数字 / 人民币'. Chinese words are all required and ANDed with the English part.
 - Matching (sql/search/matches*.sql): the ids of the newest `POOL` matching articles (every match
-  when there are fewer), filters applied; newest = most recently stored (highest id), so a common
-  word reads the primary key backwards and stops early while a rare one uses the GIN index.
+  when there are fewer), filters applied; newest = most recently stored (highest id). Id windows are
+  searched from the newest down, doubling in width, so the work is bounded by POOL and the window
+  rather than by how many articles match (a common word reads the primary key backwards and stops
+  early; a rarer one ANDs the GIN bitmap with the window).
 - Ranking (sql/search/hits.sql): ts_rank_cd over those, then newest first; snippets with ts_headline
   (a window around the first Chinese match for Chinese text), labels from article_labels.
 
@@ -35,6 +37,7 @@ SQL_DIR = config.PROJECT_ROOT / "sql" / "search"
 MAX_QUERY_CHARS = 1000
 MAX_LIMIT = 1000
 POOL = 2000  # matches ranked at most (the newest); see sql/search/matches.sql
+WINDOW = 10 * POOL  # ids in the first window searched; each next (older) window is twice as wide
 STATEMENT_TIMEOUT_MS = 30_000
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -184,6 +187,21 @@ def _zh_snippet(text: str, groups: list[tuple[str, str]], width: int = 40) -> st
 
 # -- search -------------------------------------------------------------------------------------
 
+def _newest_matches(cur, statement: str, params: dict) -> list[int]:
+    """Ids of the newest POOL matches, walking id windows from the newest down (doubling widths)."""
+    cur.execute("SELECT min(id), max(id) FROM articles")
+    first, last = cur.fetchone()
+    ids: list[int] = []
+    if last is None:
+        return ids
+    top, width = last, WINDOW or (last - first + 1)
+    while top >= first and len(ids) < POOL:
+        cur.execute(_sql(statement), {**params, "id_lo": top - width, "id_hi": top, "pool": POOL - len(ids)})
+        ids += [r[0] for r in cur.fetchall()]
+        top, width = top - width, width * 2
+    return ids
+
+
 def search(query: str, *, label: str | None = None, since: date | str | None = None,
            until: date | str | None = None,
            lang: str | None = None, source: str | None = None, limit: int = 20,
@@ -221,6 +239,7 @@ def search(query: str, *, label: str | None = None, since: date | str | None = N
             cur.execute("SET LOCAL statement_timeout = %s", (STATEMENT_TIMEOUT_MS,))
             cur.execute("SET LOCAL jit = off")  # compiling plans costs more than these queries
             cur.execute("SET LOCAL work_mem = '32MB'")  # exact (not lossy) bitmaps for common words
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")  # short queries: workers cost more
             if label is not None:
                 _check_label(cur, label)
             if source is not None:
@@ -230,12 +249,8 @@ def search(query: str, *, label: str | None = None, since: date | str | None = N
             tsq = cur.fetchone()[0]
             if not tsq:
                 return []  # only stop words or punctuation: nothing can match
-            filters = {"tsq": tsq, "since": lo, "until": hi, "lang": lang, "source": source, "pool": POOL}
-            if label is None:
-                cur.execute(_sql("matches"), filters)
-            else:
-                cur.execute(_sql("matches_label"), {**filters, "label": label})
-            ids = [r[0] for r in cur.fetchall()]
+            filters = {"tsq": tsq, "since": lo, "until": hi, "lang": lang, "source": source, "label": label}
+            ids = _newest_matches(cur, "matches" if label is None else "matches_label", filters)
             if not ids:
                 return []
             cur.execute(_sql("hits"), {"ids": ids, "tsq": tsq, "lim": limit})

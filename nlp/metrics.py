@@ -83,8 +83,9 @@ def table(columns: dict[str, Metrics], labels: list[str]) -> str:
     lines = [head, "-" * len(head)]
     first = columns[names[0]]
     for label in labels:
-        row = label.ljust(width) + "".join(f"{columns[n].f1_of(label):15.3f}" for n in names)
-        lines.append(row + f"  {next(s.support for s in first.per_label if s.label == label):7d}")
+        support = next(s.support for s in first.per_label if s.label == label)
+        cells = "".join(f"{columns[n].f1_of(label):15.3f}" if support else f"{'-':>15}" for n in names)
+        lines.append(label.ljust(width) + cells + f"  {support:7d}")
     lines.append("-" * len(head))
     lines.append("macro F1".ljust(width) + "".join(f"{columns[n].macro_f1:15.3f}" for n in names))
     lines.append("micro F1".ljust(width) + "".join(f"{columns[n].micro_f1:15.3f}" for n in names))

@@ -45,13 +45,14 @@ class ClassifySummary:
 
 
 def classify_pending(*, database_url: str | None = None, reclassify: bool = False, batch_size: int = 64,
-                     limit: int | None = None, progress: bool = False) -> ClassifySummary:
-    """Classify pending articles (all articles when reclassify) with the current model version."""
+                     limit: int | None = None, progress: bool = False, classifier=None) -> ClassifySummary:
+    """Classify pending articles (all articles when reclassify) with the current model version
+    (`classifier`: another nlp.classifier.Classifier, e.g. a model trained elsewhere)."""
     from nlp.classifier import load_classifier
 
     started = time.monotonic()
     url = database_url or db.database_url()
-    clf = load_classifier()
+    clf = classifier or load_classifier()
     summary = ClassifySummary(clf.version)
     with db.transaction(url) as cur:
         sync_labels(cur, taxonomy.load())

@@ -112,6 +112,7 @@ def _write_atomically(path: Path, write) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; these files are read by everyone (and committed)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -22,7 +22,7 @@ import shutil
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 HERE = Path(__file__).resolve().parent
 CORPUS = "news/nyu-tandon-capstone__crypto-team4/data/cryptonews.csv"
@@ -96,7 +96,7 @@ def fix_url(url: str) -> str:
 def site_path(url: str) -> str:
     parts = urlsplit(url)
     host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path or "/"
+    path = unquote(parts.path or "/")  # the replay server decodes request paths before looking up files
     return host + (path + "index.html" if path.endswith("/") else path)
 
 

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -51,7 +52,7 @@ def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def _prepare(url: str, chosen: list[Source], run_id: str) -> None:
+def _prepare(url: str, chosen: list[Source], run_id: str) -> datetime:
     import psycopg2
 
     from chainwatch.storage.crawl_runs import start_run
@@ -62,31 +63,27 @@ def _prepare(url: str, chosen: list[Source], run_id: str) -> None:
             sync_sources(cur, chosen)
             for src in chosen:
                 start_run(cur, run_id, src.id)
+            cur.execute("SELECT now()")
+            return cur.fetchone()[0]
     except psycopg2.errors.UndefinedTable as exc:
         raise ChainWatchError("the database has no ChainWatch tables; run `chainwatch db upgrade`") from exc
 
 
-def _finish(url: str, run_id: str, status: str, note: str) -> CrawlSummary:
+def _finish(url: str, run_id: str, status: str, note: str, since: datetime) -> CrawlSummary:
     from chainwatch.storage.crawl_runs import close_unfinished, runs_for
+    from spiders.dedup import reconcile_stories
 
     with db.transaction(url) as cur:
         close_unfinished(cur, run_id, status=status, note=note)
         rows = runs_for(cur, run_id)
+    with db.transaction(url) as cur:
+        reconcile_stories(cur, since)
     summary = CrawlSummary(run_id=run_id, per_source={r["source_id"]: r for r in rows})
     summary.pages_fetched = sum(r["pages_fetched"] for r in rows)
     summary.items_stored = sum(r["items_stored"] for r in rows)
     summary.items_skipped = sum(r["items_skipped"] for r in rows)
     summary.errors = sum(r["errors"] for r in rows)
     return summary
-
-
-def _last_line(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = [ln.strip() for ln in fh if ln.strip()]
-    except OSError:
-        return ""
-    return lines[-1][:300] if lines else ""
 
 
 def crawl(sources: list[str | Source] | None = None, *, run_id: str | None = None,
@@ -103,7 +100,7 @@ def crawl(sources: list[str | Source] | None = None, *, run_id: str | None = Non
     chosen = select_sources(sources)
     url = database_url or db.database_url()
     run_id = run_id or new_run_id()
-    _prepare(url, chosen, run_id)
+    since = _prepare(url, chosen, run_id)
 
     with tempfile.TemporaryDirectory(prefix="chainwatch-crawl-") as tmp:
         sources_file = os.path.join(tmp, "sources.json")
@@ -118,29 +115,34 @@ def crawl(sources: list[str | Source] | None = None, *, run_id: str | None = Non
             cmd.append("--progress")
         for key, value in (settings or {}).items():
             cmd += ["--set", f"{key}={json.dumps(value)}"]
-        log_path = os.path.join(tmp, "crawl.log")
         env = {**os.environ, "DATABASE_URL": url}
-        with open(log_path, "w", encoding="utf-8") as log_file:
-            child = subprocess.Popen(cmd, env=env, stdout=log_file,
-                                     stderr=None if progress else subprocess.STDOUT)
+        # The child's log lines (one per bad input) and progress lines are passed on to our stderr,
+        # where a terminal or an Airflow task log shows them; the last few explain a failure.
+        tail: deque[str] = deque(maxlen=20)
+        child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 text=True, errors="replace", bufsize=1)
+        try:
+            for line in child.stderr:
+                if line.strip():
+                    tail.append(line.strip())
+                sys.stderr.write(line)
+            code = child.wait()
+        except KeyboardInterrupt:
+            child.send_signal(signal.SIGINT)          # Scrapy closes spiders gracefully
             try:
-                code = child.wait()
-            except KeyboardInterrupt:
-                child.send_signal(signal.SIGINT)          # Scrapy closes spiders gracefully
-                try:
-                    child.wait(timeout=INTERRUPT_GRACE_S)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
-                _finish(url, run_id, "interrupted", "crawl interrupted")
-                raise
+                child.wait(timeout=INTERRUPT_GRACE_S)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+            _finish(url, run_id, "interrupted", "crawl interrupted", since)
+            raise
+        detail = tail[-1][:300] if tail else f"exit status {code}"
         if code == 0:
-            summary = _finish(url, run_id, "failed", f"source never started: {_last_line(log_path)}"[:300])
+            summary = _finish(url, run_id, "failed", f"source never started: {detail}", since)
         elif code < 0 or code == 130:
-            summary = _finish(url, run_id, "interrupted", f"crawl process stopped by signal {-code}")
+            summary = _finish(url, run_id, "interrupted", f"crawl process stopped by signal {-code}", since)
         else:
-            detail = _last_line(log_path) or f"exit status {code}"
-            _finish(url, run_id, "failed", f"crawl process failed: {detail}")
+            _finish(url, run_id, "failed", f"crawl process failed: {detail}", since)
             raise ChainWatchError(f"crawl process failed (exit {code}): {detail}")
     summary.seconds = time.monotonic() - started
     return summary

@@ -4,9 +4,10 @@ Syndicated copies of one story (an agency wire, a press release republished by s
 get one `story_id`: the id of the first stored article of the cluster. The index is loaded from
 `articles.minhash` (most recent rows first), so clustering works across runs and processes; each
 article stored adds itself. Two texts are the same story when their estimated Jaccard similarity
-over word 3-shingles (character 4-shingles for Chinese) reaches THRESHOLD and, when both have dates,
-they were published within MAX_DAYS_APART (recurring templated items like daily price reports are
-similar in wording but are different stories).
+over word 3-shingles (character 4-shingles for Chinese) reaches THRESHOLD and, when dates are known,
+the article was published within MAX_DAYS_APART of the story's first article (recurring templated
+items, like a weekly listings round-up, read alike but are different stories; anchoring on the first
+article stops a series from chaining into one story week after week).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from chainwatch.textsearch import has_cjk
 NUM_PERM = 64
 SCHEME = "affine32"          # datasketch permutation scheme; fixed so stored signatures stay comparable
 THRESHOLD = 0.6
-MAX_DAYS_APART = 7
+MAX_DAYS_APART = 3
 LOAD_LIMIT = 50_000          # recent articles loaded into the index
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -62,7 +63,7 @@ def _minhash(sig: bytes) -> MinHash:
 @dataclass
 class _Entry:
     story_id: int
-    published: datetime | None
+    story_published: datetime | None   # when the story's first article was published
     minhash: MinHash
 
 
@@ -81,36 +82,81 @@ class StoryIndex:
     def load(cls, cur, limit: int = LOAD_LIMIT) -> "StoryIndex":
         index = cls()
         cur.execute(
-            "SELECT id, story_id, published_at, minhash FROM articles "
-            "WHERE minhash IS NOT NULL AND story_id IS NOT NULL ORDER BY id DESC LIMIT %s", (limit,))
-        for article_id, story_id, published, sig in reversed(cur.fetchall()):
-            index.add(article_id, story_id, bytes(sig), published)
+            "SELECT a.id, a.story_id, coalesce(first.published_at, a.published_at), a.minhash FROM articles a "
+            "LEFT JOIN articles first ON first.id = a.story_id "
+            "WHERE a.minhash IS NOT NULL AND a.story_id IS NOT NULL ORDER BY a.id DESC LIMIT %s", (limit,))
+        for article_id, story_id, story_published, sig in reversed(cur.fetchall()):
+            index.add(article_id, story_id, bytes(sig), story_published)
         return index
 
-    def add(self, article_id: int, story_id: int, sig: bytes, published: datetime | None) -> None:
+    def add(self, article_id: int, story_id: int, sig: bytes, story_published: datetime | None) -> None:
         if article_id in self._entries or len(sig) != NUM_PERM * 4:
             return
         mh = _minhash(sig)
-        self._entries[article_id] = _Entry(story_id, published, mh)
+        self._entries[article_id] = _Entry(story_id, story_published, mh)
         self._lsh.insert(article_id, mh)
 
-    def find(self, sig: bytes, published: datetime | None) -> int | None:
-        """The story id of the closest earlier article, or None for a new story."""
+    def _closest(self, sig: bytes, published: datetime | None, before: int | None) -> _Entry | None:
         if len(sig) != NUM_PERM * 4:
             return None
         mh = _minhash(sig)
         best: tuple[float, int] | None = None
         for key in self._lsh.query(mh):
+            if before is not None and key >= before:
+                continue
             entry = self._entries[key]
-            if published and entry.published and abs(published - entry.published) > timedelta(days=MAX_DAYS_APART):
+            if published and entry.story_published and \
+                    abs(published - entry.story_published) > timedelta(days=MAX_DAYS_APART):
                 continue
             similarity = mh.jaccard(entry.minhash)
+            # most similar wins; on a tie the earlier article
             if similarity >= self.threshold and (best is None or (similarity, -key) > (best[0], -best[1])):
                 best = (similarity, key)
-        return self._entries[best[1]].story_id if best else None
+        return self._entries[best[1]] if best else None
+
+    def find(self, sig: bytes, published: datetime | None, before: int | None = None) -> int | None:
+        """The story id of the closest stored article (only ids below `before`, if given), or None."""
+        entry = self._closest(sig, published, before)
+        return entry.story_id if entry else None
 
     def assign(self, article_id: int, sig: bytes, published: datetime | None) -> int:
-        story = self.find(sig, published)
-        story_id = story if story is not None else article_id
-        self.add(article_id, story_id, sig, published)
-        return story_id
+        """The article's story (an earlier one, or its own id), recorded in the index."""
+        entry = self._closest(sig, published, None)
+        if entry is None:
+            self.add(article_id, article_id, sig, published)
+            return article_id
+        self.add(article_id, entry.story_id, sig, entry.story_published or published)
+        return entry.story_id
+
+
+_RECONCILE_LOCK = 7_263_002  # pg_advisory_xact_lock key: one reconciliation at a time
+
+
+def reconcile_stories(cur, since: datetime) -> int:
+    """Join articles stored since `since` to earlier stories that a concurrent crawl stored meanwhile.
+
+    Each crawl process clusters against the index it loaded, so two crawls running at once (Airflow
+    maps one task per source) cannot see each other's new articles. After a crawl, its new articles
+    are checked against everything stored before them; a match moves the article's whole cluster
+    to the earlier story. Returns the number of articles whose story changed.
+    """
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", (_RECONCILE_LOCK,))
+    cur.execute("SELECT id, story_id, published_at, minhash FROM articles "
+                "WHERE created_at >= %s AND minhash IS NOT NULL AND story_id IS NOT NULL ORDER BY id", (since,))
+    recent = cur.fetchall()
+    if not recent:
+        return 0
+    index = StoryIndex.load(cur)
+    moved = 0
+    for article_id, story_id, published, sig in recent:
+        entry = index._entries.get(article_id)
+        current = entry.story_id if entry else story_id
+        match = index.find(bytes(sig), published, before=article_id)
+        if match is None or match >= current:
+            continue
+        cur.execute("UPDATE articles SET story_id = %s WHERE story_id = %s", (match, current))
+        moved += cur.rowcount
+        for other in index._entries.values():   # keep the in-memory index in step with the table
+            if other.story_id == current:
+                other.story_id = match
+    return moved

@@ -23,7 +23,8 @@ class RunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
         settings = crawler.settings
-        self.run_id = settings.get("CHAINWATCH_RUN_ID")
+        # crawl() always passes one; a bare `scrapy crawl source -a source=ID` gets its own
+        self.run_id = settings.get("CHAINWATCH_RUN_ID") or f"scrapy-{time.strftime('%Y%m%dT%H%M%S')}"
         self.min_extraction = settings.getfloat("CHAINWATCH_MIN_EXTRACTION_RATE", 0.7)
         self.max_errors = settings.getfloat("CHAINWATCH_MAX_ERROR_RATE", 0.5)
         self.progress = settings.getbool("CHAINWATCH_PROGRESS")

@@ -15,7 +15,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -24,7 +24,7 @@ import lxml.etree
 import lxml.html
 
 from spiders.canonical import canonical_url, same_site
-from spiders.dates import find_date_in_text, parse_date
+from spiders.dates import find_date_in_text, not_future, parse_date
 from spiders.encoding import decode_html
 from spiders.items import Article
 from spiders.metadata import clean_space, read_metadata
@@ -57,7 +57,6 @@ class Hints:
     title: str | None = None
     published: str | datetime | None = None
     summary: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def normalise(text: str) -> str:
@@ -158,9 +157,13 @@ def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
     hints = hints or Hints()
     src = _resolve_source(source)
     tz = src.timezone if src else "UTC"
-    warnings = list(hints.warnings)
     fetched_at = fetched_at or datetime.now(timezone.utc)
+    try:
+        fallback_canonical = canonical_url(url)
+    except ValueError:
+        return ExtractionFailure("bad_url", f"not a web address: {url!r}", url)
 
+    warnings = []
     if isinstance(html, bytes):
         decoded = decode_html(html, content_type)
         if decoded.problem:
@@ -177,66 +180,59 @@ def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
         return ExtractionFailure("not_html", "page could not be parsed as HTML", url)
 
     meta = read_metadata(tree)
-    site: dict = {}
+    site, parser_used = {}, None
     if src and src.parser:
         from spiders.parsers import parser_for
 
         parser = parser_for(src.parser, fetched_at.date())
-        site = parser.parse(tree, url) or {}
-        warnings_key = f"{src.parser}@{parser.version}"
-    else:
-        warnings_key = None
+        site, parser_used = parser.parse(tree, url) or {}, f"{src.parser}@{parser.version}"
 
     domain = (urlsplit(url).hostname or "").removeprefix("www.")
     title = site.get("title") or _clean_title(meta, domain) or clean_space(hints.title)
     if not title:
         return ExtractionFailure("no_title", "no title in metadata, <title>, <h1> or the feed", url)
-
-    text = site.get("text") or ""
-    if not text:
-        text = _drop_title_line(_trafilatura_text(tree, url), title)
-        if len(text) < SHORT_TEXT:
-            candidates = [text, _plain(meta.body), _plain(hints.summary), _plain(meta.description)]
-            text = max(candidates, key=len)
-    text = _drop_title_line(text.strip(), title)
+    text = _drop_title_line((site.get("text") or _main_text(tree, url, title, meta, hints)).strip(), title)
     if len(text) < MIN_TEXT:
         return ExtractionFailure("no_text", f"only {len(text)} characters of text found", url)
 
-    published = site.get("published")
-    if published is None:
-        for raw in meta.published:
-            published = parse_date(raw, tz=tz)
-            if published:
-                break
-    if published is None and hints.published:
-        published = parse_date(hints.published, tz=tz)
-    if published is None:
-        published = find_date_in_text(tree.text_content()[:20000], tz=tz)
-    if published is None:
-        published = _htmldate(tree, tz)
-
     lead = site.get("lead") or meta.description or _plain(hints.summary).split("\n")[0] or text.split("\n")[0]
     lang_fallback = (meta.html_lang or "").split("-")[0] or (src.lang if src else None)
-    lang = detect_language(f"{title}\n{text}", fallback=lang_fallback)
-
     declared = meta.canonical
-    base = declared if declared and same_site(declared, url) and urlsplit(declared).path not in ("", "/") else url
-    try:
-        canonical = canonical_url(base)
-    except ValueError:
-        canonical = canonical_url(url)
+    if declared and same_site(declared, url) and urlsplit(declared).path not in ("", "/"):
+        canonical = canonical_url(declared)   # the page's own canonical link, when it stays on the site
+    else:
+        canonical = fallback_canonical
 
-    extra = {"warnings": warnings} if warnings else {}
+    extra: dict = {"warnings": warnings} if warnings else {}
     if meta.authors:
         extra["authors"] = meta.authors
-    if warnings_key:
-        extra["parser"] = warnings_key
+    if parser_used:
+        extra["parser"] = parser_used
     return Article(
-        url=url, canonical_url=canonical, source=src.id if src else (source if isinstance(source, str) else domain),
-        title=title[:1000], text=text, published=published, lang=lang,
+        url=url, canonical_url=canonical, source=src.id if src else (source or domain),
+        title=title[:1000], text=text,
+        published=not_future(site.get("published")) or _published(tree, meta, hints, tz),
+        lang=detect_language(f"{title}\n{text}", fallback=lang_fallback),
         content_hash=content_hash(title, text), fetched_at=fetched_at,
         lead=clean_space(lead)[:LEAD_MAX] or None, extra=extra,
     )
+
+
+def _main_text(tree, url: str, title: str, meta, hints: Hints) -> str:
+    text = _drop_title_line(_trafilatura_text(tree, url), title)
+    if len(text) < SHORT_TEXT:
+        text = max([text, _plain(meta.body), _plain(hints.summary), _plain(meta.description)], key=len)
+    return text
+
+
+def _published(tree, meta, hints: Hints, tz: str) -> datetime | None:
+    for raw in meta.published:
+        found = parse_date(raw, tz=tz)
+        if found:
+            return found
+    return (parse_date(hints.published, tz=tz)
+            or find_date_in_text(tree.text_content()[:20000], tz=tz)
+            or _htmldate(tree, tz))
 
 
 def _htmldate(tree, tz: str) -> datetime | None:

@@ -97,7 +97,7 @@ def _read_json_ld(tree, meta: PageMeta) -> None:
         for obj in _ld_objects(data):
             if not (_types(obj) & ARTICLE_TYPES):
                 continue
-            meta.headline = meta.headline or clean_space(_text_of(obj.get("headline")) or _text_of(obj.get("name")))or None
+            meta.headline = meta.headline or clean_space(_text_of(obj.get("headline")) or _text_of(obj.get("name"))) or None
             if obj.get("articleBody") and not meta.body:
                 body = _text_of(obj["articleBody"])
                 meta.body = _strip_tags(body).strip() if body else None

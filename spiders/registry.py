@@ -8,7 +8,7 @@ addresses that could not be checked against the live site; `notes` says where th
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 

@@ -154,7 +154,7 @@ class SourceSpider(scrapy.Spider):
         self.crawler.stats.inc_value(st.EXTRACTED)
         for problem in result.extra.get("warnings", ()):
             st.count_error(self.crawler, problem, f"{url}: page text decoded after an encoding problem",
-                           level=logging.INFO)
+                           level=logging.DEBUG)   # extract() already logged it
         yield result
 
     # -- failures -------------------------------------------------------------------------------

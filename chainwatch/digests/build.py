@@ -21,7 +21,9 @@ from nlp import taxonomy
 
 log = logging.getLogger(__name__)
 
-TREND_WEEKS = 12         # the charts' window, this week included
+# The charts' window, this week included. The trend is the digest's largest read: 8 weeks of a
+# 10,000-items-a-week database take ~0.5 s; 12 weeks ~0.8 s (bench/bench_digest.py).
+TREND_WEEKS = 8
 STORIES_PER_LABEL = 3
 
 
@@ -87,12 +89,12 @@ def read_digest(week: IsoWeek, database_url: str, *, now: datetime | None = None
             totals = fetch.week_totals(cur, week)
             items_per_week, per_label = fetch.trend(cur, trend_weeks)
             stories, labelled, versions = fetch.week_labels(cur, week)
+            items_trend = tuple(items_per_week.get(w.monday, 0) for w in trend_weeks)
             digest = Digest(
                 week=week, generated_at=now or datetime.now(timezone.utc), trend_weeks=trend_weeks,
                 totals=dataclasses.replace(totals, labelled=labelled),
-                previous_items=items_per_week.get(week.shift(-1).monday, 0),
-                items_trend=tuple(items_per_week.get(w.monday, 0) for w in trend_weeks),
-                labels=summary.label_weeks(labels, trend_weeks, per_label, stories),
+                previous_items=items_per_week.get(week.shift(-1).monday, 0), items_trend=items_trend,
+                labels=summary.label_weeks(labels, trend_weeks, per_label, stories, items_trend),
                 source_health=fetch.source_health(cur, week),
                 model_versions=versions,
             )

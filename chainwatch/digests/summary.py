@@ -3,7 +3,8 @@
 Spike rule: a label spikes when its items this week are at least SPIKE_RATIO times its average
 over the 4 weeks before (weeks with no items count as 0) and at least SPIKE_MIN_ITEMS. The floor
 keeps a label going from 1 item to 2 from being called a spike; a label that had no items in
-those 4 weeks spikes as soon as it reaches the floor.
+those 4 weeks spikes as soon as it reaches the floor. No label spikes in a week whose 4 weeks
+before hold no items at all (the first weeks in the database): there is nothing to compare with.
 """
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ def is_spike(items: int, average: float) -> bool:
 
 
 def label_weeks(labels: tuple[Label, ...], trend_weeks: list[IsoWeek], counts: dict[tuple[date, str], int],
-                stories: dict[str, int]) -> list[LabelWeek]:
+                stories: dict[str, int], items_trend: tuple[int, ...]) -> list[LabelWeek]:
     """One LabelWeek per taxonomy label, in taxonomy order. `counts`: items per (week start, label)
-    over `trend_weeks`, whose last week is the digest week; `stories`: the digest week's stories per label."""
+    over `trend_weeks`, whose last week is the digest week; `stories`: the digest week's stories per
+    label; `items_trend`: all items per week over `trend_weeks`."""
+    has_baseline = any(items_trend[-1 - BASELINE_WEEKS:-1])
     result = []
     for label in labels:
         trend = tuple(counts.get((w.monday, label.id), 0) for w in trend_weeks)
@@ -34,7 +37,7 @@ def label_weeks(labels: tuple[Label, ...], trend_weeks: list[IsoWeek], counts: d
         average = sum(baseline) / BASELINE_WEEKS
         result.append(LabelWeek(label=label, items=items, stories=stories.get(label.id, 0),
                                 previous=trend[-2] if len(trend) > 1 else 0,
-                                average4=average, trend=trend, spike=is_spike(items, average)))
+                                average4=average, trend=trend, spike=has_baseline and is_spike(items, average)))
     return result
 
 
@@ -86,6 +89,8 @@ def headline(d: Digest) -> list[str]:
                                                         else "none in the 4 weeks before") + ")"
                  for lw in sorted(spikes, key=lambda lw: -(lw.ratio or float("inf")))]
         text.append(f"Spike{'s' if len(spikes) > 1 else ''}: {'; '.join(parts)}.")
+    elif not any(d.items_trend[-1 - BASELINE_WEEKS:-1]):
+        text.append("No items in the 4 weeks before to compare with, so no spikes are flagged.")
     elif ranked:
         text.append("No label spiked.")
     story = top_story(d.stories)

@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--role", choices=["robots", "feed", "sitemap", "listing", "article"])
     parser.add_argument("--origin", help="provenance note (default: live fetch / saved file)")
     parser.add_argument("--no-regenerate", action="store_true")
+    parser.add_argument("--fixtures-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     source = get_source(args.source)
@@ -47,22 +48,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot get {args.url}: {exc}", file=sys.stderr)
         return 1
     origin = args.origin or (f"saved file {args.file.name}" if args.file else "live fetch")
-    page = record_page(source, args.url, body, origin=origin, role=args.role)
-    print(f"recorded {page['role']} {args.url} -> {site_dir() / page['file']}")
+    base = args.fixtures_dir
+    page = record_page(source, args.url, body, origin=origin, role=args.role, base=base)
+    print(f"recorded {page['role']} {args.url} -> {site_dir(base) / page['file']}")
 
     parts = urlsplit(args.url)
     robots = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
-    if not args.file and not (site_dir() / site_file(robots)).exists():
+    if not (site_dir(base) / site_file(robots)).exists():
         try:
-            record_page(source, robots, fetch(robots), origin="live fetch", role="robots")
+            if args.file:
+                raise OSError("offline")
+            record_page(source, robots, fetch(robots), origin="live fetch", role="robots", base=base)
         except (OSError, urllib.error.URLError):
-            record_page(source, robots, b"User-agent: *\nAllow: /\n", role="robots",
-                        origin=f"written {date.today()}: the site served no robots.txt")
+            record_page(source, robots, b"User-agent: *\nAllow: /\n", role="robots", base=base,
+                        origin=f"written {date.today()}: no robots.txt was fetched")
     if not args.no_regenerate:
         from spiders.tools.regenerate_expected import regenerate
 
-        regenerate([source.id])
-    pages = load_record(source.id)["pages"]
+        regenerate([source.id], base)
+    pages = load_record(source.id, base)["pages"]
     print(f"{source.id}: {len(pages)} page(s) recorded")
     return 0
 

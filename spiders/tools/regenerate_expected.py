@@ -8,22 +8,23 @@ change in output shows up as a reviewable diff of tests/fixtures/spiders/sources
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from spiders.registry import get_source, load_sources
 from spiders.tools.fixtures import extract_fixture, load_record, record_path, save_record
 
 
-def regenerate(source_ids: list[str] | None = None) -> list[str]:
+def regenerate(source_ids: list[str] | None = None, base: Path | None = None) -> list[str]:
     sources = [get_source(s) for s in source_ids] if source_ids else load_sources()
     changed = []
     for source in sources:
-        if not record_path(source.id).exists():
+        if not record_path(source.id, base).exists():
             continue
-        record = load_record(source.id)
-        expected = extract_fixture(source)
+        record = load_record(source.id, base)
+        expected = extract_fixture(source, base)
         if expected != record.get("expected"):
             record["expected"] = expected
-            save_record(source.id, record)
+            save_record(source.id, record, base)
             changed.append(source.id)
     return changed
 

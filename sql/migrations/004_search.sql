@@ -10,3 +10,8 @@ CREATE AGGREGATE chainwatch_tsquery_and(tsquery) (SFUNC = tsquery_and, STYPE = t
 -- with a rare word, their bitmaps are ANDed with the GIN bitmap of tsv.
 CREATE INDEX articles_source_id_desc ON articles (source_id, id);
 CREATE INDEX articles_lang_id ON articles (lang, id);
+
+-- Keep tsv in the row (compressed when needed, moved out of line only as a last resort) and let the
+-- text go to TOAST first. Checking `tsv @@ query` on an article (reading newest first, rechecking a
+-- phrase) then reads one heap page instead of a TOAST index and chunks: about 4x fewer page reads.
+ALTER TABLE articles ALTER COLUMN tsv SET STORAGE MAIN;

@@ -1,15 +1,25 @@
--- Search step 2 with --label (chainwatch.search): as matches.sql, restricted to articles whose latest
--- classification has %(label)s positive (the article_labels view). Written as a join so the planner
--- can walk the label's articles newest first (classifications_label_positive, backward) and stop
--- after %(pool)s matches, or start from the GIN index when the words are rare.
-SELECT al.article_id
-FROM article_labels al
-JOIN articles a ON a.id = al.article_id
-WHERE al.label = %(label)s::text
+-- Search step 2 with --label (chainwatch.search): as matches.sql (same window walk), restricted to
+-- articles whose latest classification has %(label)s positive. This is the article_labels view's
+-- rule (latest classified_at, then highest model_version), spelled out on the base tables so that
+-- the window reaches classifications_label_positive (label, article_id) as a range: the planner can
+-- read the label's articles newest first and stop after %(pool)s matches, or start from the GIN
+-- index when the words are rare. tests/storage/test_search.py checks it agrees with the view.
+SELECT c.article_id
+FROM classifications c
+JOIN classified_articles ca ON ca.article_id = c.article_id AND ca.model_version = c.model_version
+JOIN articles a ON a.id = c.article_id
+WHERE c.label = %(label)s::text
+  AND c.positive
+  AND c.article_id > %(id_lo)s AND c.article_id <= %(id_hi)s
+  AND a.id > %(id_lo)s AND a.id <= %(id_hi)s
+  AND NOT EXISTS (
+      SELECT 1 FROM classified_articles newer
+      WHERE newer.article_id = ca.article_id
+        AND (newer.classified_at, newer.model_version) > (ca.classified_at, ca.model_version))
   AND a.tsv @@ %(tsq)s::tsquery
   AND (%(since)s::timestamptz IS NULL OR a.published_at >= %(since)s::timestamptz)
   AND (%(until)s::timestamptz IS NULL OR a.published_at < %(until)s::timestamptz)
   AND (%(lang)s::text IS NULL OR a.lang = %(lang)s::text)
   AND (%(source)s::text IS NULL OR a.source_id = %(source)s::text)
-ORDER BY al.article_id DESC
+ORDER BY c.article_id DESC
 LIMIT %(pool)s;

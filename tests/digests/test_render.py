@@ -52,7 +52,7 @@ def _digest() -> Digest:
     return Digest(
         week=week, generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), trend_weeks=week.window(12),
         totals=WeekTotals(items=3, stories=1, sources=2, labelled=3), previous_items=0,
-        items_trend=(0,) * 11 + (3,), labels=summary.label_weeks(labels, week.window(12), counts, {lid: 1}),
+        items_trend=(0,) * 11 + (3,), labels=summary.label_weeks(labels, week.window(12), counts, {lid: 1}, (1,) * 12),
         stories={lid: [story]}, new_sources=[NewSource("b", f"New {SCRIPT}", 1, "First", "javascript:x")],
         source_health=[SourceWeek("a", f"Src {IMG}", 1, 0, 1, 1, 0, 0, ((f"{IMG}", 1),), 1, "ok")],
         summary=[f"Top story: {SCRIPT}"],

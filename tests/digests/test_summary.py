@@ -21,7 +21,7 @@ def test_label_weeks_compare_with_last_week_and_the_four_before():
     # W41..W46: 1, 0, 2, 2, 0, 4 (the 4 weeks before W47 are W43..W46: average 2.0); W47: 5.
     history = {41: 1, 43: 2, 44: 2, 46: 4, 47: 5}
     counts = {(IsoWeek(2026, w).monday, lid): n for w, n in history.items()}
-    stats = {lw.label.id: lw for lw in summary.label_weeks(labels, weeks, counts, {lid: 4})}
+    stats = {lw.label.id: lw for lw in summary.label_weeks(labels, weeks, counts, {lid: 4}, (9,) * 12)}
     lw = stats[lid]
     assert lw.trend == (0, 0, 0, 0, 0, 1, 0, 2, 2, 0, 4, 5)
     assert (lw.items, lw.stories, lw.previous, lw.change, lw.average4) == (5, 4, 4, 1, 2.0)
@@ -31,11 +31,21 @@ def test_label_weeks_compare_with_last_week_and_the_four_before():
     assert [lw.label.id for lw in stats.values()] == [label.id for label in labels]
 
 
+def test_no_spikes_without_earlier_data():
+    labels = taxonomy.load()
+    weeks = IsoWeek(2022, 17).window(12)
+    counts = {(weeks[-1].monday, labels[0].id): 9}
+    first_week = summary.label_weeks(labels, weeks, counts, {}, (0,) * 11 + (20,))
+    assert not any(lw.spike for lw in first_week)
+    later = summary.label_weeks(labels, weeks, counts, {}, (0,) * 10 + (5, 20))
+    assert [lw.label.id for lw in later if lw.spike] == [labels[0].id]
+
+
 def test_empty_week_headline_says_so():
     week = IsoWeek(2026, 10)
     d = Digest(week=week, generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), trend_weeks=week.window(12),
                totals=WeekTotals(), previous_items=3, items_trend=(0,) * 12,
-               labels=summary.label_weeks(taxonomy.load(), week.window(12), {}, {}))
+               labels=summary.label_weeks(taxonomy.load(), week.window(12), {}, {}, (0,) * 12))
     lines = summary.headline(d)
     assert d.empty and lines[0].startswith("No items were published in 2026-W10")
 

@@ -12,7 +12,7 @@ from chainwatch import db
 from chainwatch.errors import DatabaseUnavailable
 from chainwatch.storage.sources import sync_sources
 from spiders.crawl import crawl
-from tests.spiders.crawl_helpers import SHARED_DATA, ad_hoc_source, article_html, query, rss, truncate
+from tests.spiders.crawl_helpers import SHARED_DATA, ad_hoc_source, article_html, query, rss
 
 FAST = {"RETRY_TIMES": 1, "RETRY_BACKOFF_BASE": 0.05, "DOWNLOAD_TIMEOUT": 1}
 PARAGRAPHS = ["Regulators in several countries are reviewing how exchanges screen customers for money laundering.",

@@ -100,3 +100,23 @@ def test_crawl_run_rows(clean_db, db_cursor):
     assert b["status"] == "interrupted" and b["note"] == "stopped"
     start_run(db_cursor, "r1", "wire_a")          # re-running a run id reopens its row
     assert {r["source_id"]: r["status"] for r in runs_for(db_cursor, "r1")}["wire_a"] == "running"
+
+
+def test_concurrent_crawls_are_reconciled(clean_db, db_cursor):
+    """Two crawl processes each cluster against the index they loaded; afterwards their stories are joined."""
+    from spiders.dedup import reconcile_stories
+
+    seed_sources(db_cursor)
+    db_cursor.execute("SELECT now()")
+    since = db_cursor.fetchone()[0]
+    stale_a, stale_b = StoryIndex.load(db_cursor), StoryIndex.load(db_cursor)   # both loaded before either stored
+    upsert_articles(db_cursor, [art("https://a.example/1")], stories=stale_a)
+    upsert_articles(db_cursor, [art("https://a.example/2", title="Follow-up", text=BODY + " More detail.")], stories=stale_a)
+    upsert_articles(db_cursor, [art("https://b.example/x", source="wire_b", text=BODY + " Copy.")], stories=stale_b)
+    db_cursor.execute("SELECT count(DISTINCT story_id) FROM articles")
+    assert db_cursor.fetchone()[0] == 2                       # b's process did not know a's story
+    assert reconcile_stories(db_cursor, since) == 1
+    db_cursor.execute("SELECT min(id), count(DISTINCT story_id), min(story_id) FROM articles")
+    first, stories, story = db_cursor.fetchone()
+    assert (stories, story) == (1, first)
+    assert reconcile_stories(db_cursor, since) == 0          # idempotent

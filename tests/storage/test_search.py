@@ -226,3 +226,51 @@ def test_cli_errors_are_one_line(ids, monkeypatch, capsys):
     assert err.startswith("error: unknown label 'nope'") and err.count("\n") == 1
     code, _, err = run_cli(monkeypatch, capsys, "tornado", "--since", "01/02/2026")
     assert code != 0 and err.startswith("error: invalid date '01/02/2026' for since")
+
+
+# -- bounded ranking: only the newest POOL matches are ranked, found window by window ------------
+
+def test_only_the_newest_matches_are_ranked(clean_db, db_cursor, monkeypatch):
+    from chainwatch import search as search_module
+
+    factories.add_source(db_cursor, "a")
+    factories.add_source(db_cursor, "b")
+    when = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    # the oldest article is the best match (word in the title), then 20 more, every third a match
+    best = factories.add_article(db_cursor, source="a", title="Mixer mixer", text="A mixer story.", published=when)
+    ids = []
+    for i in range(20):
+        word = "mixer" if i % 3 == 0 else "exchange"
+        src = "a" if i % 2 == 0 else "b"
+        aid = factories.add_article(db_cursor, source=src, title=f"Story {i}", text=f"About the {word} number {i}.",
+                                    published=when + timedelta(hours=i + 1))
+        if i % 3 == 0:
+            factories.add_labels(db_cursor, aid, {"money_laundering": 0.9 if src == "a" else 0.2})
+        ids.append((aid, word, src))
+    mixers = [aid for aid, word, _ in ids if word == "mixer"]  # 7, oldest first
+    assert len(search("mixer", limit=50)) == 8 and search("mixer")[0].article_id == best
+
+    monkeypatch.setattr(search_module, "POOL", 4)
+    monkeypatch.setattr(search_module, "WINDOW", 2)  # windows of 2, 4, 8, 16 ids
+    hits = search("mixer", limit=50)
+    assert {h.article_id for h in hits} == set(mixers[-4:])  # the best, oldest one is past the pool
+    assert best not in {h.article_id for h in hits}
+    # filters apply before the cut
+    from_a = [aid for aid, word, src in ids if word == "mixer" and src == "a"]
+    assert {h.article_id for h in search("mixer", source="a", limit=50)} == set(from_a[-4:])
+    labelled = [aid for aid, word, src in ids if word == "mixer" and src == "a"]
+    assert {h.article_id for h in search("mixer", label="money_laundering", limit=50)} == set(labelled[-4:])
+    monkeypatch.setattr(search_module, "POOL", 100)
+    assert {h.article_id for h in search("mixer", limit=50)} == set(mixers) | {best}
+
+
+def test_label_matching_agrees_with_the_article_labels_view(ids, db_cursor):
+    """matches_label.sql spells out the view's "latest classification" rule: both must agree."""
+    db_cursor.execute("SELECT id, title FROM articles")
+    titles = dict(db_cursor.fetchall())
+    for label in ("money_laundering", "regulation_enforcement", "cbdc", "security_breach", "tech_innovation"):
+        db_cursor.execute("SELECT article_id FROM article_labels WHERE label = %s", (label,))
+        expected = {r[0] for r in db_cursor.fetchall()}
+        for article_id, title in titles.items():
+            found = article_id in {h.article_id for h in search(title, label=label, limit=1000)}
+            assert found == (article_id in expected), (label, title)

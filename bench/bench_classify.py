@@ -1,0 +1,71 @@
+"""Classifier throughput and peak memory (prints figures; not a test).
+
+    .venv/bin/python bench/bench_classify.py [--items 512] [--threads 2] [--batch 64]
+
+Two workloads from nlp/data/labelled.jsonl: `long` (items of 256 tokens or more, so every item fills
+the model's 256-token window: the worst case) and `mixed` (the labelled items as they come: titles,
+leads and full articles). Load time (including a first-run conversion of the encoder, if the cache in
+CHAINWATCH_HOME/models is empty) is reported apart from inference. Run on an otherwise idle machine:
+other processes on the same cores lower the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--items", type=int, default=512)
+    ap.add_argument("--threads", type=int, default=2, help="CPU cores for onnxruntime (default 2)")
+    ap.add_argument("--batch", type=int, default=64, help="items per predict() call")
+    args = ap.parse_args()
+
+    from nlp import labelled
+    from nlp.classifier import read_model, Classifier
+    from nlp.contracts import ClassifierInput
+    from nlp.encoder import Encoder
+    from nlp import model_cache
+
+    started = time.monotonic()
+    heads, info = read_model()
+    e = info.encoder
+    encoder = Encoder(model_cache.ensure_onnx(int(e["layers"])), model_cache.tokenizer_path(),
+                      max_tokens=int(e["max_tokens"]), threads=args.threads)
+    clf = Classifier(heads, info, encoder=encoder)
+    load_s = time.monotonic() - started
+    print(f"model {clf.version}: {info.encoder_description}; loaded in {load_s:.1f} s "
+          f"(includes a first-run conversion when the cache was empty); {args.threads} threads; "
+          f"{os.cpu_count()} CPUs visible")
+
+    items = [ClassifierInput(it.id, it.title, it.text, it.lang) for it in labelled.load()]
+    counts = [len(encoder.tokenizer.encode("passage: " + it.title + "\n" + it.text).ids) for it in items]
+    long_items = [it for it, n in zip(items, counts) if n >= int(e["max_tokens"])]
+    workloads = {"long": long_items, "mixed": items}
+    clf.predict(items[:8])  # warm-up (thread pools, allocator)
+    for name, pool in workloads.items():
+        batch = (pool * (args.items // max(len(pool), 1) + 1))[: args.items]
+        rss_before = peak_rss_mb()
+        t = time.monotonic()
+        outputs = []
+        for i in range(0, len(batch), args.batch):
+            outputs += clf.predict(batch[i:i + args.batch])
+        dt = time.monotonic() - t
+        tokens = sum(o.extra.get("tokens", 0) for o in outputs) / max(len(outputs), 1)
+        print(f"{name:>5}: {len(batch)} items in {dt:.1f} s = {len(batch) / dt:.1f} items/s; "
+              f"mean {tokens:.0f} tokens read per item; peak RSS {peak_rss_mb():.0f} MB "
+              f"(before: {rss_before:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

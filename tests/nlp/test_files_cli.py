@@ -1,0 +1,68 @@
+"""`chainwatch classify --input/--output`, `chainwatch classify` on the database, `chainwatch evaluate`."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from typer.testing import CliRunner
+
+from chainwatch.cli import app
+from tests import factories
+
+runner = CliRunner()
+
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_classify_file_keeps_order_and_survives_bad_lines(tmp_path, classifier):
+    src, dst = tmp_path / "items.jsonl", tmp_path / "labels.jsonl"
+    _write(src, [
+        json.dumps({"id": "a", "title": "Hackers drain $600 million from Poly Network bridge",
+                    "text": "Attackers exploited a vulnerability and stole user funds."}),
+        "this is not json",
+        json.dumps({"title": "no id"}),
+        json.dumps({"id": 7, "title": "央行：数字人民币试点范围扩大", "text": "数字人民币试点将扩大到更多城市。", "lang": "zh"}),
+        json.dumps({"id": "e", "title": "", "text": ""}),
+    ])
+    result = runner.invoke(app, ["classify", "--input", str(src), "--output", str(dst), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "classified 5 items" in result.output and "error 2" in result.output
+    rows = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "line 2", "line 3", 7, "e"]
+    assert [r["status"] for r in rows] == ["ok", "error", "error", "ok", "empty"]
+    assert "security_breach" in rows[0]["labels"] and rows[0]["evidence"]["security_breach"]
+    assert "cbdc" in rows[3]["labels"]
+    assert all(r["model_version"] == classifier.version for r in rows)
+    assert set(rows[0]["scores"]) == set(rows[3]["scores"]) and len(rows[0]["scores"]) == 15
+    assert "bad JSON" in rows[1]["detail"]
+
+
+def test_classify_options_are_checked():
+    result = runner.invoke(app, ["classify", "--output", "x.jsonl"])
+    assert result.exit_code != 0
+
+
+def test_classify_database_prints_a_summary(clean_db, db_cursor):
+    factories.add_source(db_cursor, "wire")
+    factories.add_article(db_cursor, source="wire", published=datetime(2026, 11, 18, tzinfo=timezone.utc),
+                          title="SEC sues exchange", text="The SEC sued the exchange for operating without registration.")
+    result = runner.invoke(app, ["classify", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "classified 1 articles" in result.output and "ok 1" in result.output
+    again = runner.invoke(app, ["classify", "--quiet"])
+    assert "classified 0 articles" in again.output
+
+
+def test_evaluate_reports_per_label_scores(tmp_path, labelled_rows):
+    # a small real slice: the first dev items that carry any label, plus a few with none
+    dev = [r for r in labelled_rows if r["split"] == "dev"]
+    subset = [r for r in dev if r["labels"]][:30] + [r for r in dev if not r["labels"]][:10]
+    data = tmp_path / "labelled.jsonl"
+    _write(data, [json.dumps(r, ensure_ascii=False) for r in subset])
+    result = runner.invoke(app, ["evaluate", "--input", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "precision  recall      F1" in result.output
+    assert "regulation_enforcement" in result.output and "macro F1" in result.output
+    assert "40 items" in result.output
