@@ -225,14 +225,14 @@ def test_crawl_dag_maps_one_task_per_source_and_isolates_the_broken_one(crawled,
 def test_classify_dag_labels_the_new_articles(classified, pipeline_db):
     assert classified["state"] == "success", classified["_log"][-3000:]
     summary = classified["xcom"]["classify_pending"]
-    versions = query(pipeline_db, "SELECT DISTINCT model_version FROM classified_articles")
-    assert len(versions) == 1
-    counts = query(pipeline_db, "SELECT count(*), count(DISTINCT article_id) FROM classified_articles")
-    assert counts == [(3, 3)]
-    assert isinstance(summary, dict) and summary
-    # The articles are about a hack, an SEC lawsuit and a CBDC: each gets at least one label.
-    labelled = query(pipeline_db, "SELECT count(DISTINCT article_id) FROM classifications WHERE positive")
-    assert labelled == [(3,)]
+    (version,) = query(pipeline_db, "SELECT DISTINCT model_version FROM classified_articles")[0]
+    assert (summary["model_version"], summary["classified"]) == (version, 3)
+    assert query(pipeline_db, "SELECT count(DISTINCT article_id), min(status), max(status) FROM classified_articles"
+                 ) == [(3, "ok", "ok")]
+    # What the model decides is the nlp tests' business; here: the positives it reported were stored.
+    positives = query(pipeline_db, "SELECT count(*) FROM classifications WHERE positive AND model_version = %s",
+                      (version,))
+    assert positives == [(summary["positives"],)] and summary["positives"] > 0
     assert classified["asset_events"] == [{"uri": "chainwatch://classifications/", "task_id": "classify_pending",
                                            "map_index": -1}]
 
