@@ -302,7 +302,16 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per query (after one warm-up)")
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
     ap.add_argument("--reuse", action="store_true", help="reuse a kept database holding --rows articles")
+    ap.add_argument("--pool", type=int, help="override chainwatch.search.POOL (tuning)")
+    ap.add_argument("--window", type=int, help="override chainwatch.search.WINDOW; 0: one statement (tuning)")
     args = ap.parse_args()
+    import chainwatch.search as search_module
+
+    if args.pool:
+        search_module.POOL = args.pool
+        search_module.WINDOW = 10 * args.pool
+    if args.window is not None:
+        search_module.WINDOW = args.window or None
 
     admin = psycopg2.connect(ADMIN_URL)
     admin.autocommit = True
@@ -345,7 +354,8 @@ def main() -> None:
             per_query.append((statistics.median(times), len(hits), q, kw))
         print(f"corpus: {n:,} articles ({n_zh:,} zh), {n_cls:,} positive labels, articles table {size}"
               + (f"; generated in {load_s:.0f} s" if load_s is not None else " (reused)"))
-        print(f"{len(QUERIES)} queries x {args.repeat} runs; ms per search() call, new connection each:")
+        print(f"{len(QUERIES)} queries x {args.repeat} runs, pool {search_module.POOL}, first window "
+              f"{search_module.WINDOW or 'all'}; ms per search() call, new connection each:")
         for ms, count, q, kw in sorted(per_query, reverse=True)[:12]:
             print(f"  {ms:8.1f} ms  {count:>3} hits  {q!r} {kw or ''}")
         print(f"p50 {_pct(samples, 0.50):.1f} ms   p95 {_pct(samples, 0.95):.1f} ms   "

@@ -17,21 +17,34 @@ from nlp.taxonomy import Label
 _SUFFIX = r"(?:s|es|ed|d|ing|er|ers|ion|ions|or|ors|e)?"
 
 
-@lru_cache(maxsize=64)
-def _keyword_pattern(keyword: str) -> re.Pattern:
+def _keyword_regex(keyword: str) -> str:
     if not keyword.isascii():  # Chinese: plain substring (no word boundaries in the script)
-        return re.compile(re.escape(keyword))
-    flags = 0 if (keyword.isupper() and len(keyword) <= 5) else re.IGNORECASE  # acronyms: case matters
-    return re.compile(r"(?<![\w])" + re.escape(keyword) + _SUFFIX + r"(?![\w])", flags)
+        return re.escape(keyword)
+    body = re.escape(keyword) + _SUFFIX
+    if not (keyword.isupper() and len(keyword) <= 5):  # acronyms (SEC, ICO, BIS) must match in capitals
+        body = f"(?i:{body})"
+    return r"(?<![\w])" + body + r"(?![\w])"
+
+
+@lru_cache(maxsize=1024)
+def _pattern(keywords: tuple[str, ...]) -> re.Pattern | None:
+    """One alternation for a set of keywords: one scan of the text per label."""
+    return re.compile("|".join(_keyword_regex(k) for k in keywords)) if keywords else None
+
+
+def _keywords(label: Label) -> tuple[str, ...]:
+    return tuple(kw for words in label.keywords.values() for kw in words)
 
 
 def keyword_hits(text: str, label: Label) -> list[str]:
-    return [kw for words in label.keywords.values() for kw in words if _keyword_pattern(kw).search(text)]
+    """The label's keywords that occur in text (for people: which words fired)."""
+    return [kw for kw in _keywords(label) if _pattern((kw,)).search(text)]
 
 
 def keyword_predictions(texts: list[str], labels: tuple[Label, ...] | list[Label]) -> np.ndarray:
     """[items, labels] bool: any keyword of the label occurs."""
-    return np.array([[bool(keyword_hits(t, lab)) for lab in labels] for t in texts], dtype=bool).reshape(
+    patterns = [_pattern(_keywords(lab)) for lab in labels]
+    return np.array([[bool(p and p.search(t)) for p in patterns] for t in texts], dtype=bool).reshape(
         len(texts), len(labels))
 
 

@@ -60,7 +60,8 @@ class RunRecorder:
         from chainwatch.storage.crawl_runs import save_run, start_run
 
         try:
-            with transaction() as cur:
+            # the final status must not be lost to a database restart: retry the connection (~15 s)
+            with transaction(retries=0 if status == "running" else 4) as cur:
                 if status == "opening":
                     start_run(cur, self.run_id, self.source_id)
                 else:

@@ -4,11 +4,15 @@
    feeds, or two sources, linking one page; a redirect onto a stored page) is dropped and counted
    as skipped.
 2. StorePipeline: batched idempotent upserts (chainwatch.storage.articles), near-duplicate story
-   ids from one StoryIndex shared by every source crawled in the process.
+   ids from one StoryIndex shared by every source crawled in the process. When the database
+   connection is lost (a restart, a failover), it reconnects and stores the whole batch again
+   (the upsert is idempotent) for up to CHAINWATCH_DB_RECONNECT_S seconds; only then are the
+   batch's articles counted as `db_unavailable` (not stored, so the next run fetches them again).
 """
 from __future__ import annotations
 
 import logging
+import time
 
 from scrapy.exceptions import DropItem
 
@@ -38,15 +42,17 @@ class SkipSeenPipeline:
 
 
 class StorePipeline:
-    def __init__(self, crawler, batch_size: int):
+    def __init__(self, crawler, batch_size: int, reconnect_s: float = 30.0):
         self.crawler = crawler
         self.batch_size = batch_size
+        self.reconnect_s = reconnect_s
         self.batch: list = []
         self.conn = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.getint("CHAINWATCH_BATCH_SIZE", 100))
+        return cls(crawler, crawler.settings.getint("CHAINWATCH_BATCH_SIZE", 100),
+                   crawler.settings.getfloat("CHAINWATCH_DB_RECONNECT_S", 30.0))
 
     def open_spider(self):
         from chainwatch.db import connect
@@ -85,22 +91,70 @@ class StorePipeline:
         self.crawler.stats.inc_value(st.STORED, result.inserted + result.updated)
         self.crawler.stats.inc_value(st.SKIPPED, result.unchanged)
 
+    def _store(self, articles: list) -> None:
+        """_upsert, reconnecting and retrying the same articles while the connection is lost."""
+        global _STORIES
+        deadline = time.monotonic() + self.reconnect_s
+        delay = 0.25
+        while True:
+            try:
+                self._upsert(articles)
+                return
+            except _CONNECTION_ERRORS as exc:
+                _STORIES = None  # it may hold ids of the rolled-back rows; reload on next use
+                if self.conn is not None:
+                    self.conn.close()
+                    self.conn = None
+                if time.monotonic() + delay > deadline:
+                    raise DatabaseLost(_first_line(exc)) from exc
+                log.warning("%s: database connection lost (%s); retrying %d article(s) in %.2f s",
+                            self.crawler.spider.name, _first_line(exc), len(articles), delay)
+                time.sleep(delay)   # blocks the crawl too: nothing can be stored meanwhile
+                delay = min(delay * 2, 5.0)
+
     def flush(self) -> None:
         global _STORIES
         batch, self.batch = self.batch, []
         if not batch:
             return
         try:
-            self._upsert(batch)
+            self._store(batch)
+            return
+        except DatabaseLost as exc:
+            for article in batch:
+                st.count_error(self.crawler, "db_unavailable", f"{article.canonical_url}: not stored: {exc}")
             return
         except Exception as exc:  # noqa: BLE001 (a bad batch must not lose the good rows in it)
             _STORIES = None  # it may hold ids of the rolled-back rows; reload on next use
             log.warning("%s: batch of %d failed (%s); storing one by one",
-                        self.crawler.spider.name, len(batch), str(exc).strip().splitlines()[0])
+                        self.crawler.spider.name, len(batch), _first_line(exc))
         for article in batch:   # isolate the bad row(s) so the rest of the batch is kept
             try:
-                self._upsert([article])
+                self._store([article])
+            except DatabaseLost as exc:
+                st.count_error(self.crawler, "db_unavailable", f"{article.canonical_url}: not stored: {exc}")
             except Exception as exc:  # noqa: BLE001
                 _STORIES = None
-                st.count_error(self.crawler, "db_error",
-                               f"{article.canonical_url}: {str(exc).strip().splitlines()[0]}")
+                st.count_error(self.crawler, "db_error", f"{article.canonical_url}: {_first_line(exc)}")
+
+
+class DatabaseLost(Exception):
+    """The database stayed unreachable for CHAINWATCH_DB_RECONNECT_S seconds."""
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+def _connection_errors() -> tuple[type[BaseException], ...]:
+    import psycopg2
+
+    from chainwatch.errors import DatabaseUnavailable
+
+    # OperationalError: the server went away mid-statement (restart, failover, network), or a
+    # deadlock / serialization failure; InterfaceError: the connection was already closed.
+    return (psycopg2.OperationalError, psycopg2.InterfaceError, DatabaseUnavailable)
+
+
+_CONNECTION_ERRORS = _connection_errors()

@@ -55,6 +55,7 @@ ITEM_PIPELINES = {
 
 # ChainWatch settings
 CHAINWATCH_BATCH_SIZE = 100             # articles per upsert
+CHAINWATCH_DB_RECONNECT_S = 30.0        # a lost database connection is retried this long per batch
 CHAINWATCH_MIN_EXTRACTION_RATE = 0.7    # below this share of pages extracted, the source is degraded
 CHAINWATCH_MAX_ERROR_RATE = 0.5         # above this share of pages failing, the source is degraded
 CHAINWATCH_PROGRESS_INTERVAL = 5.0      # seconds between progress lines (with --progress)
