@@ -309,7 +309,6 @@ def main() -> None:
 
     if args.pool:
         search_module.POOL = args.pool
-        search_module.WINDOW = 10 * args.pool
     if args.window is not None:
         search_module.WINDOW = args.window or None
 

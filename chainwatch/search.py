@@ -10,10 +10,10 @@ Strategy (docs/schema.md, "Full-text search"):
   segmentation (zh_tokens) that cover it, so '数字人民币' finds an article segmented as
   '数字 / 人民币'. Chinese words are all required and ANDed with the English part.
 - Matching (sql/search/matches*.sql): the ids of the newest `POOL` matching articles (every match
-  when there are fewer), filters applied; newest = most recently stored (highest id). Id windows are
-  searched from the newest down, doubling in width, so the work is bounded by POOL and the window
-  rather than by how many articles match (a common word reads the primary key backwards and stops
-  early; a rarer one ANDs the GIN bitmap with the window).
+  when there are fewer), filters applied; newest = most recently stored (highest id). Windows of ids
+  are searched from the newest down (WINDOW, then twice and four times as wide, then the rest), each
+  through the articles_search GIN index whose id-block lexemes put the window into the text query
+  (migration 004), so the work follows POOL and the window rather than how many articles match.
 - Ranking (sql/search/hits.sql): ts_rank_cd over those, then newest first; snippets with ts_headline
   (a window around the first Chinese match for Chinese text), labels from article_labels.
 
@@ -36,8 +36,10 @@ from chainwatch.textsearch import _jieba, zh_tokens
 SQL_DIR = config.PROJECT_ROOT / "sql" / "search"
 MAX_QUERY_CHARS = 1000
 MAX_LIMIT = 1000
-POOL = 2000  # matches ranked at most (the newest); see sql/search/matches.sql
-WINDOW = 10 * POOL  # ids in the first window searched; each next (older) window is twice as wide
+POOL = 1000  # matches ranked at most (the newest); see sql/search/matches.sql
+WINDOW = 20_000  # ids in the first window searched; each next (older) window is twice as wide
+WINDOWS = 3  # windows of WINDOW, 2 x WINDOW, 4 x WINDOW ids, then the rest in one statement
+BLOCK = 10_000  # ids per block lexeme in the articles_search index (chainwatch_search_tsv, migration 004)
 STATEMENT_TIMEOUT_MS = 30_000
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -72,7 +74,10 @@ class SearchHit:
 
 @lru_cache(maxsize=None)
 def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """A statement from sql/search, without its comment lines: psycopg2 fills %(name)s placeholders
+    even inside comments, where a value with a line break would end the comment and become SQL."""
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
 
 
 def _show(value: object, width: int = 60) -> str:
@@ -188,17 +193,23 @@ def _zh_snippet(text: str, groups: list[tuple[str, str]], width: int = 40) -> st
 # -- search -------------------------------------------------------------------------------------
 
 def _newest_matches(cur, statement: str, params: dict) -> list[int]:
-    """Ids of the newest POOL matches, walking id windows from the newest down (doubling widths)."""
+    """Ids of the newest POOL matches: windows of WINDOW, 2x and 4x ids from the newest down, then one
+    statement for all older ids (no window: the planner combines the GIN index with the filters')."""
     cur.execute("SELECT min(id), max(id) FROM articles")
     first, last = cur.fetchone()
     ids: list[int] = []
     if last is None:
         return ids
     top, width = last, WINDOW or (last - first + 1)
-    while top >= first and len(ids) < POOL:
-        cur.execute(_sql(statement), {**params, "id_lo": top - width, "id_hi": top, "pool": POOL - len(ids)})
+    for step in range(WINDOWS + 1):
+        if top < first or len(ids) >= POOL:
+            break
+        bottom = max(top - width, first - 1) if step < WINDOWS else first - 1
+        blocks = " | ".join(f"'@ {b}'" for b in range((bottom + 1) // BLOCK, top // BLOCK + 1))
+        window = {"id_lo": bottom, "id_hi": top, "blocks": blocks if step < WINDOWS else None}
+        cur.execute(_sql(statement), {**params, **window, "pool": POOL - len(ids)})
         ids += [r[0] for r in cur.fetchall()]
-        top, width = top - width, width * 2
+        top, width = bottom, width * 2
     return ids
 
 
@@ -250,6 +261,11 @@ def search(query: str, *, label: str | None = None, since: date | str | None = N
             if not tsq:
                 return []  # only stop words or punctuation: nothing can match
             filters = {"tsq": tsq, "since": lo, "until": hi, "lang": lang, "source": source, "label": label}
+            if label is not None:
+                # Every join of matches_label.sql is a key lookup for a bounded set of candidates; a hash
+                # join would read all of classified_articles instead (chosen when rows are misestimated).
+                cur.execute("SET LOCAL enable_hashjoin = off")
+                cur.execute("SET LOCAL enable_mergejoin = off")
             ids = _newest_matches(cur, "matches" if label is None else "matches_label", filters)
             if not ids:
                 return []

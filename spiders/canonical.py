@@ -32,17 +32,31 @@ def _strip_amp_path(path: str) -> str:
     """/amp/news/x -> /news/x ; /news/x/amp(/) -> /news/x(/) ; x.amp.html -> x.html"""
     trailing = path.endswith("/") and path != "/"
     segs = [s for s in path.split("/") if s]
-    if len(segs) > 1 and segs[0] == "amp":
+    while len(segs) > 1 and segs[0] == "amp":
         segs = segs[1:]
-    if len(segs) > 1 and segs[-1] == "amp":
+    while len(segs) > 1 and segs[-1] == "amp":
         segs = segs[:-1]
-    if segs and segs[-1].endswith(".amp.html"):
+    while segs and segs[-1].endswith(".amp.html"):
         segs[-1] = segs[-1][: -len(".amp.html")] + ".html"
     return "/" + "/".join(segs) + ("/" if trailing and segs else "")
 
 
 def canonical_url(url: str) -> str:
-    """The identity of an article address. Raises ValueError for a non-web URL."""
+    """The identity of an article address. Raises ValueError for a non-web URL.
+
+    Idempotent: normalising can reveal another variant (`/%61mp` decodes to `/amp`, `%75tm_source`
+    to `utm_source`), so the rules are applied again until nothing changes.
+    """
+    result = _canonical_once(url)
+    for _ in range(4):
+        again = _canonical_once(result)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+def _canonical_once(url: str) -> str:
     url = (url or "").strip()
     found = list(_DOUBLED_SCHEME.finditer(url))
     if found:
@@ -52,11 +66,13 @@ def canonical_url(url: str) -> str:
     if scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not a web URL: {url!r}")
     host = parts.hostname.rstrip(".")
+    if not host:   # "http://./x": nothing left of the host
+        raise ValueError(f"not a web URL: {url!r}")
     path = parts.path or "/"
     if _AMP_CACHE.match(host):
         # https://www-example-com.cdn.ampproject.org/c/s/www.example.com/path -> the publisher's URL
         inner = re.sub(r"^/[a-z]/(s/)?", "", path)
-        return canonical_url("https://" + inner + (f"?{parts.query}" if parts.query else ""))
+        return _canonical_once("https://" + inner + (f"?{parts.query}" if parts.query else ""))
     for prefix in ("www.", "amp.", "m."):
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix):]

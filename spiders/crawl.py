@@ -4,7 +4,10 @@ It checks the database first (DatabaseUnavailable, before anything is fetched), 
 chosen registry entries into `sources`, opens one crawl_runs row per source, runs Scrapy in a
 child process (spiders.run; a Twisted reactor cannot restart, and callers crawl many times in
 one process) and reads the per-source results back from crawl_runs. Re-running is safe:
-stored URLs are skipped and upserts are idempotent; re-using a run_id reopens its rows.
+stored URLs are skipped and upserts are idempotent; re-using a run_id reopens its rows. The
+calling process holds an advisory lock per (run, source) while it runs; rows still 'running'
+whose lock nobody holds (that crawl was killed outright) are closed as 'interrupted' by the
+next crawl of the source.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from datetime import datetime, timezone
 
 from chainwatch import db
 from chainwatch.errors import ChainWatchError
+from chainwatch.storage.crawl_runs import hold_run_locks
 from spiders.registry import Source, select_sources
 
 INTERRUPT_GRACE_S = 30
@@ -55,12 +59,13 @@ def new_run_id() -> str:
 def _prepare(url: str, chosen: list[Source], run_id: str) -> datetime:
     import psycopg2
 
-    from chainwatch.storage.crawl_runs import start_run
+    from chainwatch.storage.crawl_runs import close_orphaned, start_run
     from chainwatch.storage.sources import sync_sources
 
     try:
         with db.transaction(url) as cur:
             sync_sources(cur, chosen)
+            close_orphaned(cur, [s.id for s in chosen], run_id, f"crawl process died; closed by run {run_id}")
             for src in chosen:
                 start_run(cur, run_id, src.id)
             cur.execute("SELECT now()")
@@ -100,6 +105,20 @@ def crawl(sources: list[str | Source] | None = None, *, run_id: str | None = Non
     chosen = select_sources(sources)
     url = database_url or db.database_url()
     run_id = run_id or new_run_id()
+    # This session owns the run's rows until it ends (by any death): a later crawl closes them otherwise.
+    owner = db.connect(url)
+    try:
+        owner.autocommit = True
+        with owner.cursor() as cur:
+            hold_run_locks(cur, run_id, [s.id for s in chosen])
+        return _crawl(url, chosen, run_id, started, replay_proxy=replay_proxy, refetch=refetch,
+                      progress=progress, settings=settings)
+    finally:
+        owner.close()
+
+
+def _crawl(url: str, chosen: list[Source], run_id: str, started: float, *, replay_proxy: str | None,
+           refetch: bool, progress: bool, settings: dict | None) -> CrawlSummary:
     since = _prepare(url, chosen, run_id)
 
     with tempfile.TemporaryDirectory(prefix="chainwatch-crawl-") as tmp:

@@ -33,17 +33,20 @@ from spiders.registry import RegistryError, Source, get_source
 log = logging.getLogger(__name__)
 
 SHORT_TEXT = 250        # below this, trafilatura probably missed the body: consider other candidates
-MIN_TEXT = 15           # below this there is nothing worth storing
+MIN_TEXT = 15           # below this many letters and digits there is nothing worth storing
+MAX_PAGE_BYTES = 5 * 1024 * 1024   # = settings.DOWNLOAD_MAXSIZE: bigger is a trap, and parsing it takes minutes
 LEAD_MAX = 600
 LANG_MIN_CONFIDENCE = 0.6
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# C0 controls other than tab and line breaks: libxml2's HTML parser drops the rest of the page at one
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|_)\s+")
 
 
 @dataclass(frozen=True)
 class ExtractionFailure:
     """Why a page gave no article; `kind` is the crawl_runs.error_counts key."""
-    kind: str       # empty_page | not_html | no_title | no_text
+    kind: str       # empty_page | not_html | no_title | no_text | too_large | bad_url
     message: str
     url: str
 
@@ -57,6 +60,16 @@ class Hints:
     title: str | None = None
     published: str | datetime | None = None
     summary: str | None = None
+
+
+def looks_binary(body: bytes) -> bool:
+    """Binary data (an image, an archive, random bytes) served as a page: more than 8 and over 1% of
+    the first 8 KiB are control bytes that text never holds (a byte-order mark exempts UTF-16 text)."""
+    head = body[:8192]
+    if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), 11, 12, *range(14, 27), *range(28, 32)))
+    return controls > 8 and controls * 100 > len(head)
 
 
 def normalise(text: str) -> str:
@@ -143,7 +156,7 @@ def _resolve_source(source: str | Source | None) -> Source | None:
 
 
 def _parse_tree(text: str):
-    text = _XML_DECL.sub("", text, count=1)
+    text = _CONTROL_CHARS.sub(" ", _XML_DECL.sub("", text, count=1))
     try:
         return lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError):
@@ -163,8 +176,12 @@ def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
     except ValueError:
         return ExtractionFailure("bad_url", f"not a web address: {url!r}", url)
 
+    if len(html) > MAX_PAGE_BYTES:
+        return ExtractionFailure("too_large", f"page of {len(html):,} bytes is over {MAX_PAGE_BYTES:,}", url)
     warnings = []
     if isinstance(html, bytes):
+        if looks_binary(html):
+            return ExtractionFailure("not_html", "binary data, not a web page", url)
         decoded = decode_html(html, content_type)
         if decoded.problem:
             warnings.append(decoded.problem)
@@ -192,7 +209,7 @@ def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
     if not title:
         return ExtractionFailure("no_title", "no title in metadata, <title>, <h1> or the feed", url)
     text = _drop_title_line((site.get("text") or _main_text(tree, url, title, meta, hints)).strip(), title)
-    if len(text) < MIN_TEXT:
+    if sum(ch.isalnum() for ch in text) < MIN_TEXT:   # replacement characters or punctuation only
         return ExtractionFailure("no_text", f"only {len(text)} characters of text found", url)
 
     lead = site.get("lead") or meta.description or _plain(hints.summary).split("\n")[0] or text.split("\n")[0]

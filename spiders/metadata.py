@@ -88,13 +88,18 @@ def _read_json_ld(tree, meta: PageMeta) -> None:
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):   # RecursionError: absurdly deep nesting
             try:  # a common publisher bug: raw newlines inside strings
                 data = json.loads(raw.replace("\n", " ").replace("\r", " "))
-            except ValueError:
+            except (ValueError, RecursionError):
                 log.debug("unreadable JSON-LD block skipped")
                 continue
-        for obj in _ld_objects(data):
+        try:
+            objects = list(_ld_objects(data))
+        except RecursionError:
+            log.debug("JSON-LD block nested too deeply; skipped")
+            continue
+        for obj in objects:
             if not (_types(obj) & ARTICLE_TYPES):
                 continue
             meta.headline = meta.headline or clean_space(_text_of(obj.get("headline")) or _text_of(obj.get("name"))) or None

@@ -64,16 +64,21 @@ def db_url(tmp_path_factory):
         admin.close()
 
 
-@pytest.fixture()
-def clean_db(db_url):
-    """The session database, emptied of data (labels and migrations kept)."""
-    conn = psycopg2.connect(db_url)
+def truncate_data(url: str) -> None:
+    """Empty the data tables (labels and migrations kept)."""
+    conn = psycopg2.connect(url)
     try:
         with conn, conn.cursor() as cur:
             cur.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
                 sql.SQL(", ").join(sql.Identifier(t) for t in DATA_TABLES)))
     finally:
         conn.close()
+
+
+@pytest.fixture()
+def clean_db(db_url):
+    """The session database, emptied of data (labels and migrations kept)."""
+    truncate_data(db_url)
     return db_url
 
 

@@ -5,6 +5,9 @@ import json
 from dataclasses import dataclass, field
 
 STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
+# pg_advisory_lock class id: the crawl that owns a run's rows holds (run_id, source) shared for as long as
+# it runs, on its own session; PostgreSQL drops it when that process dies, however it died.
+RUN_LOCK = 7_263_003
 # Counted in error_counts for visibility, but they are the crawler being polite, not failures.
 NOT_ERRORS = frozenset({"robots_disallowed"})
 
@@ -32,6 +35,26 @@ def start_run(cur, run_id: str, source_id: str) -> None:
         """,
         (run_id, source_id),
     )
+
+
+def hold_run_locks(cur, run_id: str, source_ids: list[str]) -> None:
+    """Mark the rows of (run_id, each source) as owned by this session until it ends."""
+    cur.execute("SELECT pg_advisory_lock_shared(%s, hashtext(%s || '/' || s)) FROM unnest(%s::text[]) AS s",
+                (RUN_LOCK, run_id, list(source_ids)))
+
+
+def close_orphaned(cur, source_ids: list[str], run_id: str, note: str) -> int:
+    """Close the sources' rows that other runs left 'running' with no live owner (the crawl was killed
+    with SIGKILL, or its machine was lost): nobody holds their run lock any more."""
+    cur.execute(
+        """
+        UPDATE crawl_runs SET status = 'interrupted', finished_at = now(), note = coalesce(note, %s)
+        WHERE status = 'running' AND source_id = ANY(%s) AND run_id <> %s
+          AND pg_try_advisory_xact_lock(%s, hashtext(run_id || '/' || source_id))
+        """,
+        (note, list(source_ids), run_id, RUN_LOCK),
+    )
+    return cur.rowcount
 
 
 def save_run(cur, run_id: str, source_id: str, stats: RunStats, *, status: str = "running",

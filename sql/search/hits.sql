@@ -1,7 +1,7 @@
--- Search step 3 (chainwatch.search): rank the candidate ids from step 2, return the best %(lim)s with
+-- Search step 3 (chainwatch.search): rank the candidate ids from step 2, return the best lim with
 -- a snippet and their labels (the article_labels view).
---   %(ids)s  bigint[]  candidates (matches.sql / matches_label.sql)
---   %(tsq)s  tsquery text (tsquery.sql)
+--   ids  bigint[]  candidates (matches.sql / matches_label.sql)
+--   tsq  tsquery text (tsquery.sql)
 -- ts_rank_cd weights {D, C, B, A} = {0.4, 0.2, 0.4, 1.0}: the title (A) counts most, body text (B) and
 -- Chinese tokens (D, the 'simple' part of tsv) alike; normalisation 1 divides by 1 + log(length).
 -- Ties: newest first. Snippets and labels are computed for the returned rows only.

@@ -1,17 +1,19 @@
--- Search step 2 (chainwatch.search): the ids of the newest matching articles, at most %(pool)s, in
+-- Search step 2 (chainwatch.search): the ids of the newest matching articles, at most pool, in
 -- one window of ids (id_lo, id_hi]. "Newest" is the most recently stored (highest id). The caller
 -- walks windows from the newest ids down, doubling their width, until it has enough matches, so the
--- work is bounded by the window, not by how many articles match overall: inside a window the planner
--- reads the primary key (or (source_id, id) / (lang, id), migration 004) backwards and stops early
--- when the words are common, or ANDs the GIN bitmap of tsv with the id range when they are rare. It
--- decides from the lexeme statistics, %(tsq)s being a constant (the text built by tsquery.sql).
+-- work is bounded by the window rather than by how many articles match in all. blocks names the
+-- window's blocks of ids ('@ 98' | '@ 99', see chainwatch_search_tsv in migration 004), so the GIN
+-- index articles_search returns only the window's matches; with common words the planner may instead
+-- read the window newest first from the primary key (or (source_id, id) / (lang, id)) and stop early.
+-- tsq is a constant (the text built by tsquery.sql), so the planner sees the lexeme statistics.
 -- Without --label; see matches_label.sql.
---   %(since)s, %(until)s  timestamptz or NULL: since <= published_at < until
---   %(lang)s, %(source)s  text or NULL
---   %(id_lo)s, %(id_hi)s  the window
+--   since, until  timestamptz or NULL: since <= published_at < until
+--   lang, source  text or NULL
+--   id_lo, id_hi  the window; blocks  its blocks, as tsquery text
 SELECT a.id
 FROM articles a
-WHERE a.tsv @@ %(tsq)s::tsquery
+WHERE CASE WHEN %(blocks)s::tsquery IS NULL THEN a.tsv @@ %(tsq)s::tsquery
+           ELSE chainwatch_search_tsv(a.tsv, a.id) @@ (%(tsq)s::tsquery && %(blocks)s::tsquery) END
   AND (%(since)s::timestamptz IS NULL OR a.published_at >= %(since)s::timestamptz)
   AND (%(until)s::timestamptz IS NULL OR a.published_at < %(until)s::timestamptz)
   AND (%(lang)s::text IS NULL OR a.lang = %(lang)s::text)

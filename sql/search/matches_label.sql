@@ -1,9 +1,10 @@
--- Search step 2 with --label (chainwatch.search): as matches.sql (same window walk), restricted to
--- articles whose latest classification has %(label)s positive. This is the article_labels view's
--- rule (latest classified_at, then highest model_version), spelled out on the base tables so that
--- the window reaches classifications_label_positive (label, article_id) as a range: the planner can
--- read the label's articles newest first and stop after %(pool)s matches, or start from the GIN
--- index when the words are rare. tests/storage/test_search.py checks it agrees with the view.
+-- Search step 2 with --label (chainwatch.search): as matches.sql (same window walk and block
+-- lexemes), restricted to articles whose latest classification has label positive. This is the
+-- article_labels view's rule (latest classified_at, then highest model_version), spelled out on the
+-- base tables so that the window also reaches classifications_label_positive (label, article_id) as
+-- a range: the planner can read the label's articles in the window newest first and stop after
+-- pool matches, or start from the GIN index when the words are rarer than the label.
+-- tests/storage/test_search.py checks that it agrees with the view.
 SELECT c.article_id
 FROM classifications c
 JOIN classified_articles ca ON ca.article_id = c.article_id AND ca.model_version = c.model_version
@@ -16,7 +17,8 @@ WHERE c.label = %(label)s::text
       SELECT 1 FROM classified_articles newer
       WHERE newer.article_id = ca.article_id
         AND (newer.classified_at, newer.model_version) > (ca.classified_at, ca.model_version))
-  AND a.tsv @@ %(tsq)s::tsquery
+  AND CASE WHEN %(blocks)s::tsquery IS NULL THEN a.tsv @@ %(tsq)s::tsquery
+           ELSE chainwatch_search_tsv(a.tsv, a.id) @@ (%(tsq)s::tsquery && %(blocks)s::tsquery) END
   AND (%(since)s::timestamptz IS NULL OR a.published_at >= %(since)s::timestamptz)
   AND (%(until)s::timestamptz IS NULL OR a.published_at < %(until)s::timestamptz)
   AND (%(lang)s::text IS NULL OR a.lang = %(lang)s::text)

@@ -1,9 +1,9 @@
 -- Build the search tsquery (chainwatch.search). Returns its text form, '' when the query has
 -- no searchable words (only stop words or punctuation).
---   %(en)s        text    the query without its Chinese characters, websearch syntax, English config
+--   en        text    the query without its Chinese characters, websearch syntax, English config
 --                         (stemmed: 'laundering' finds 'launder')
---   %(zh_words)s  text[]  Chinese words of the query (jieba precise mode)
---   %(zh_parts)s  text[]  per word, the jieba search-mode sub-words that cover it ('' when none):
+--   zh_words  text[]  Chinese words of the query (jieba precise mode)
+--   zh_parts  text[]  per word, the jieba search-mode sub-words that cover it ('' when none):
 --                         a word matches an article holding the word or all of its sub-words
 -- All Chinese words are required; the Chinese half is ANDed with the English half.
 SELECT coalesce(

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from chainwatch import pipeline
+from tests.conftest import truncate_data
 
 COUNTED = ("sources", "articles", "labels", "model_versions", "classified_articles", "classifications", "digests")
 
@@ -22,6 +23,7 @@ def _counts(cur) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def demo_run(db_url, tmp_path_factory):
+    truncate_data(db_url)  # other modules share the session database
     out = tmp_path_factory.mktemp("demo-out")
     old = os.environ.get("CHAINWATCH_OUT")
     os.environ["CHAINWATCH_OUT"] = str(out)

@@ -17,6 +17,8 @@ PAYLOADS = [
     "\" OR 1=1 --",
     "' OR '1'='1",
     "1); DELETE FROM sources; --",
+    "x\n; DROP TABLE articles; --",  # a line break: would end an SQL comment holding a placeholder
+    "x\r\nDELETE FROM sources; --",
     "tornado'); TRUNCATE classifications CASCADE; --",
     "$$; DROP TABLE labels; $$",
     "\\",
@@ -77,6 +79,20 @@ def _call(arg, value):
         return "error", message
     assert isinstance(hits, list) and all(isinstance(h, SearchHit) for h in hits)
     return "ok", hits
+
+
+def test_search_sql_has_no_placeholder_in_comments():
+    """psycopg2 fills placeholders inside comments too; a value with a line break would escape."""
+    import re
+    from pathlib import Path
+
+    from chainwatch.search import SQL_DIR, _sql
+
+    for path in Path(SQL_DIR).glob("*.sql"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "--" in line:
+                assert not re.search(r"%\(\w+\)s", line.split("--", 1)[1]), (path.name, line)
+        assert "--" not in _sql(path.stem), path.name
 
 
 def test_injection_payloads_in_every_argument_change_nothing(seeded):
