@@ -29,7 +29,9 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=512)
     ap.add_argument("--threads", type=int, default=2, help="CPU cores for onnxruntime (default 2)")
     ap.add_argument("--batch", type=int, default=64, help="items per predict() call")
+    ap.add_argument("--json", metavar="PATH", help="also write the figures to PATH (python -m bench)")
     args = ap.parse_args()
+    figures: dict = {}
 
     from nlp import labelled
     from nlp.classifier import read_model, Classifier
@@ -65,6 +67,15 @@ def main() -> None:
         print(f"{name:>5}: {len(batch)} items in {dt:.1f} s = {len(batch) / dt:.1f} items/s; "
               f"mean {tokens:.0f} tokens read per item; peak RSS {peak_rss_mb():.0f} MB "
               f"(before: {rss_before:.0f} MB)")
+        figures[f"classify_{name}_items_per_s"] = len(batch) / dt
+        figures[f"classify_{name}_tokens_per_item"] = tokens
+    if args.json:
+        import json
+
+        figures.update({"classify_items": args.items, "classify_threads": args.threads, "classify_load_s": load_s,
+                        "classify_peak_rss_mb": peak_rss_mb()})
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(figures, fh)
 
 
 if __name__ == "__main__":

@@ -110,6 +110,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--limit", type=int, default=None, help="use only the first N corpus items")
     ap.add_argument("--keep", type=Path, default=None, help="build the replay here and keep it")
+    ap.add_argument("--json", metavar="PATH", help="also write the figures to PATH (python -m bench)")
     args = ap.parse_args()
 
     from chainwatch import db
@@ -151,6 +152,15 @@ def main() -> int:
     print(f"trafilatura only, crawl options (fast, favor_precision): {options_rate:.0f} pages/s")
     print(f"ratio pipeline / trafilatura defaults:      {pipeline_rate / defaults_rate:.2f}")
     print(f"ratio pipeline / trafilatura crawl options: {pipeline_rate / options_rate:.2f}")
+    if args.json:
+        import json
+
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({"crawl_article_pages": len(pages), "crawl_pages_fetched": summary.pages_fetched,
+                       "crawl_articles_stored": stored, "crawl_errors": summary.errors, "crawl_seconds": seconds,
+                       "crawl_pages_per_s": pipeline_rate, "crawl_articles_per_s": article_rate,
+                       "extraction_pages_per_s": defaults_rate, "extraction_crawl_options_pages_per_s": options_rate,
+                       "crawl_vs_extraction_ratio": pipeline_rate / defaults_rate}, fh)
     return 0
 
 

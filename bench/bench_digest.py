@@ -190,6 +190,7 @@ def main() -> None:
                     help="timed builds after the first")
     ap.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of every digest query")
     ap.add_argument("--keep", metavar="DBNAME", help="use (or create and keep) this database")
+    ap.add_argument("--json", metavar="PATH", help="also write the figures to PATH (python -m bench)")
     args = ap.parse_args()
 
     name = args.keep or f"chainwatch_digest_bench_{uuid.uuid4().hex[:8]}"
@@ -222,6 +223,13 @@ def main() -> None:
         print(f"digest {first.iso_week}: {first.item_count:,} items of {args.articles:,} articles; "
               f"generation {gen_s:.0f} s; first build {cold:.2f} s (imports included); "
               f"median of {len(times)} builds {statistics.median(times):.2f} s (min {min(times):.2f} s)")
+        if args.json:
+            import json
+
+            with open(args.json, "w", encoding="utf-8") as fh:
+                json.dump({"digest_articles": args.articles, "digest_items": first.item_count,
+                           "digest_generation_s": gen_s, "digest_first_build_s": cold,
+                           "digest_build_s": statistics.median(times), "digest_build_min_s": min(times)}, fh)
     finally:
         if not args.keep:
             with admin.cursor() as cur:

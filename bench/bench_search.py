@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_search.py --rows 50000     # a quick run
     .venv/bin/python bench/bench_search.py --keep           # keep `chainwatch_bench` for another run
     .venv/bin/python bench/bench_search.py --reuse          # reuse a kept database of the right size
+    .venv/bin/python bench/bench_search.py --reuse --keep --pool 2000 --window 0   # tuning overrides
 
 The corpus goes into a throwaway database (`chainwatch_bench`, on TEST_PG_ADMIN_URL's server, default
 postgresql://postgres@127.0.0.1:5432/postgres), migrated like any ChainWatch database. Articles are
@@ -304,7 +305,10 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="reuse a kept database holding --rows articles")
     ap.add_argument("--pool", type=int, help="override chainwatch.search.POOL (tuning)")
     ap.add_argument("--window", type=int, help="override chainwatch.search.WINDOW; 0: one statement (tuning)")
+    ap.add_argument("--db", help=f"database name (default {DB_NAME}); the suite uses its own")
+    ap.add_argument("--json", metavar="PATH", help="also write the figures to PATH (python -m bench)")
     args = ap.parse_args()
+    globals()["DB_NAME"] = args.db or DB_NAME   # main() reads the module-level name
     import chainwatch.search as search_module
 
     if args.pool:
@@ -359,6 +363,13 @@ def main() -> None:
             print(f"  {ms:8.1f} ms  {count:>3} hits  {q!r} {kw or ''}")
         print(f"p50 {_pct(samples, 0.50):.1f} ms   p95 {_pct(samples, 0.95):.1f} ms   "
               f"max {max(samples):.1f} ms   (target: p95 < 200 ms)")
+        if args.json:
+            import json
+
+            with open(args.json, "w", encoding="utf-8") as fh:
+                json.dump({"search_rows": n, "search_queries": len(QUERIES) * args.repeat,
+                           "search_p50_ms": _pct(samples, 0.50), "search_p95_ms": _pct(samples, 0.95),
+                           "search_max_ms": max(samples), "search_generation_s": load_s}, fh)
     finally:
         if not args.keep:
             with admin.cursor() as cur:

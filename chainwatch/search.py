@@ -25,13 +25,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 
 import psycopg2
 
 from chainwatch import config, db
 from chainwatch.errors import ChainWatchError
-from chainwatch.textsearch import _jieba, zh_tokens
+from chainwatch.sqlfiles import load_statement
+from chainwatch.textsearch import zh_tokens, zh_words
 
 SQL_DIR = config.PROJECT_ROOT / "sql" / "search"
 MAX_QUERY_CHARS = 1000
@@ -72,12 +72,8 @@ class SearchHit:
         return d
 
 
-@lru_cache(maxsize=None)
 def _sql(name: str) -> str:
-    """A statement from sql/search, without its comment lines: psycopg2 fills %(name)s placeholders
-    even inside comments, where a value with a line break would end the comment and become SQL."""
-    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    return load_statement(SQL_DIR / f"{name}.sql")
 
 
 def _show(value: object, width: int = 60) -> str:
@@ -114,7 +110,7 @@ def zh_query_words(text: str) -> list[tuple[str, str]]:
     """(word, covering sub-words joined by spaces or '') for each Chinese word of a query."""
     groups: list[tuple[str, str]] = []
     for run in _CJK_RUN.findall(text):
-        for word in _jieba().cut(run):
+        for word in zh_words(run):
             word = word.strip()
             if not word or not _KEEP.search(word):
                 continue

@@ -28,6 +28,11 @@ def _jieba():
     return jieba
 
 
+def zh_words(text: str) -> list[str]:
+    """jieba's precise-mode words of `text` (for splitting a query into its words)."""
+    return list(_jieba().cut(text))
+
+
 def zh_tokens(text: str | None) -> str | None:
     """Space-separated search tokens for text containing Chinese; None when it has none."""
     if not has_cjk(text):

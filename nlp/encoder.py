@@ -2,7 +2,7 @@
 
 One forward pass gives both the document vector (mean of all token states, as E5 is trained) and one
 vector per sentence (mean of that sentence's token states, in context), so evidence costs no second
-pass. Items are sorted by length and padded per batch, so short items do not pay for long ones.
+pass.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ log = logging.getLogger(__name__)
 
 PASSAGE = "passage: "  # E5's prefix for documents
 QUERY = "query: "      # ... and for short queries (label descriptions in the zero-shot baseline)
-PAD_ID = 1
 
 
 @dataclass
@@ -42,13 +41,11 @@ def _available_cores() -> int:
 
 
 class Encoder:
-    def __init__(self, onnx_file: Path, tokenizer_file: Path, *, max_tokens: int = 256,
-                 batch_tokens: int = 4096, threads: int | None = None):
+    def __init__(self, onnx_file: Path, tokenizer_file: Path, *, max_tokens: int = 256, threads: int | None = None):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.max_tokens = max_tokens
-        self.batch_tokens = batch_tokens  # padded tokens per forward pass: bounds memory, keeps caches warm
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()  # truncation is done here, so the total length is known
@@ -60,40 +57,25 @@ class Encoder:
 
     def encode(self, texts: list[str], spans: list[list[tuple[int, int]]] | None = None, *,
                prefix: str = PASSAGE) -> list[Encoded]:
-        """Encode texts; `spans[i]` are (start, end) character ranges of texts[i] to pool separately."""
-        spans = spans or [[] for _ in texts]
-        encodings = self.tokenizer.encode_batch([prefix + t for t in texts])
-        ids, offsets, totals = [], [], []
-        for enc in encodings:
-            totals.append(len(enc.ids))
-            if len(enc.ids) > self.max_tokens:  # keep <s> + the first tokens + </s>
-                keep = self.max_tokens - 1
-                ids.append(enc.ids[:keep] + [enc.ids[-1]])
-                offsets.append(enc.offsets[:keep] + [(0, 0)])
-            else:
-                ids.append(enc.ids)
-                offsets.append(enc.offsets)
+        """Encode texts; `spans[i]` are (start, end) character ranges of texts[i] to pool separately.
 
-        results: list[Encoded | None] = [None] * len(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        start = 0
-        while start < len(order):
-            end = start + 1  # grow the batch while (count x longest) stays within the token budget
-            while end < len(order) and (end - start + 1) * len(ids[order[end]]) <= self.batch_tokens:
-                end += 1
-            batch = order[start:end]
-            longest = max(len(ids[i]) for i in batch)
-            input_ids = np.full((len(batch), longest), PAD_ID, dtype=np.int64)
-            mask = np.zeros((len(batch), longest), dtype=np.int64)
-            for row, i in enumerate(batch):
-                input_ids[row, :len(ids[i])] = ids[i]
-                mask[row, :len(ids[i])] = 1
-            hidden = self.session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
-            for row, i in enumerate(batch):
-                n = len(ids[i])
-                results[i] = _pool(hidden[row, :n], offsets[i][:n], spans[i], len(prefix), totals[i])
-            start = end
-        return results  # type: ignore[return-value]
+        One forward pass per text, on purpose: the int8 model quantises activations with one scale per
+        input tensor, so in a padded batch an item's vector (and, near a threshold, its labels) would
+        depend on its batch-mates. Alone, an item always gets the same result; measured on 2 cores,
+        batching was not faster anyway (no padding to compute, and the matrices are already large).
+        """
+        spans = spans or [[] for _ in texts]
+        results = []
+        for enc, text_spans in zip(self.tokenizer.encode_batch([prefix + t for t in texts]), spans):
+            ids, offsets = enc.ids, enc.offsets
+            if len(ids) > self.max_tokens:  # keep <s> + the first tokens + </s>
+                keep = self.max_tokens - 1
+                ids, offsets = ids[:keep] + [ids[-1]], offsets[:keep] + [(0, 0)]
+            input_ids = np.array([ids], dtype=np.int64)
+            hidden = self.session.run(None, {"input_ids": input_ids,
+                                             "attention_mask": np.ones_like(input_ids)})[0][0]
+            results.append(_pool(hidden, offsets, text_spans, len(prefix), len(enc.ids)))
+        return results
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

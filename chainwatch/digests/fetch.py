@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from chainwatch.digests import entities as gazetteer
 from chainwatch.digests.model import NewEntity, NewSource, SourceWeek, Story, StoryLink, WeekTotals
 from chainwatch.digests.weeks import IsoWeek, week_of
+from chainwatch.sqlfiles import load_statement
 
 QUERIES = Path(__file__).with_name("queries")
 LINKS_PER_STORY = 12  # a story copied by dozens of sites lists the first ones and "+N more"
 
 
-@lru_cache(maxsize=None)
 def sql(name: str) -> str:
-    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+    return load_statement(QUERIES / f"{name}.sql")
 
 
 def _range(week: IsoWeek, first: IsoWeek | None = None) -> dict:

