@@ -1,3 +1,0 @@
-from chainwatch.cli import main
-
-main()

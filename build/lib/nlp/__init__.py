@@ -1,1 +1,0 @@
-"""Classification of news items against the ChainWatch taxonomy (risk categories, policy themes)."""

@@ -1,1 +1,0 @@
-"""The Scrapy project: source registry, spider kinds, extraction and storage pipelines."""

@@ -1,1 +1,0 @@
-"""Developer tools for sources: scaffold a new entry, record fixtures, regenerate expected results."""
