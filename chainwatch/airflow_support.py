@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import PurePath
 from typing import Any, Iterable
 from urllib.parse import quote, urlencode
@@ -33,6 +33,16 @@ CLASSIFICATIONS_ASSET_URI = "chainwatch://classifications"
 # Connection extras that are libpq connection parameters (passed through as URL query parameters).
 _LIBPQ_EXTRAS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "connect_timeout",
                  "application_name", "options", "target_session_attrs", "keepalives", "keepalives_idle")
+
+
+def default_args(*, retry_delay_minutes: int, timeout_hours: int) -> dict:
+    """The default_args every ChainWatch DAG shares: an owner, 2 retries with a delay, a timeout."""
+    return {
+        "owner": "chainwatch",
+        "retries": 2,
+        "retry_delay": timedelta(minutes=retry_delay_minutes),
+        "execution_timeout": timedelta(hours=timeout_hours),
+    }
 
 
 def conn_id() -> str:

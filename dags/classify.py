@@ -29,12 +29,7 @@ CLASSIFICATIONS = Asset(cw.CLASSIFICATIONS_ASSET_URI)
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=3),
-    default_args={
-        "owner": "chainwatch",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=5),
-        "execution_timeout": timedelta(hours=2),
-    },
+    default_args=cw.default_args(retry_delay_minutes=5, timeout_hours=2),
     params={
         "limit": Param(None, type=["null", "integer"], minimum=1,
                        description="Classify at most this many articles (empty: all pending)."),

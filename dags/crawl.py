@@ -34,12 +34,7 @@ ARTICLES = Asset(cw.ARTICLES_ASSET_URI)
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=2),
-    default_args={
-        "owner": "chainwatch",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=5),
-        "execution_timeout": timedelta(hours=1),
-    },
+    default_args=cw.default_args(retry_delay_minutes=5, timeout_hours=1),
     params={
         "sources": Param([], type="array", items={"type": "string"},
                          description="Source ids to crawl; empty: CHAINWATCH_SOURCES or every enabled source."),

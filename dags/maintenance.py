@@ -16,7 +16,7 @@ Daily (`CHAINWATCH_MAINTENANCE_SCHEDULE` overrides); three independent tasks:
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from airflow.sdk import Param, dag, task
 
@@ -29,12 +29,7 @@ from chainwatch import airflow_support as cw
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,
-    default_args={
-        "owner": "chainwatch",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=10),
-        "execution_timeout": timedelta(hours=3),
-    },
+    default_args=cw.default_args(retry_delay_minutes=10, timeout_hours=3),
     params={
         "crawl_run_retention_days": Param(None, type=["null", "integer"], minimum=0,
                                           description="Delete crawl_runs older than this (0 keeps all; "

@@ -15,7 +15,7 @@ overrides the SMTP-based default.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from airflow.sdk import Param, dag, task
 
@@ -28,12 +28,7 @@ from chainwatch import airflow_support as cw
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,
-    default_args={
-        "owner": "chainwatch",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=10),
-        "execution_timeout": timedelta(hours=1),
-    },
+    default_args=cw.default_args(retry_delay_minutes=10, timeout_hours=1),
     params={
         "week": Param(None, type=["null", "string"], pattern=r"^\d{4}-W\d{2}$",
                       description="ISO week to build, e.g. 2026-W47 (empty: the last complete week)."),
