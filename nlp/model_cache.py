@@ -22,7 +22,7 @@ from chainwatch import config
 log = logging.getLogger(__name__)
 
 # Bump when the conversion changes in a way that changes the files: old caches are then ignored.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2
 ENCODER_NAME = "multilingual-e5-small"
 
 
@@ -75,6 +75,8 @@ def build_once(target: Path, build: Callable[[Path], None]) -> Path:
         tmp = scratch / target.name
         try:
             started = time.monotonic()
+            # WARNING level so that a person sees why the first run pauses (CLI default level)
+            log.warning("building %s (first use only; about a minute)", target)
             build(tmp)
             os.rename(tmp, target)  # atomic on one filesystem; target cannot exist (we hold the lock)
             log.info("built %s in %.0f s", target, time.monotonic() - started)

@@ -7,7 +7,8 @@ import psycopg2
 
 from spiders.registry import Source
 
-SHARED_DATA = Path("/work/shared/data")
+# Real pages and feeds copied from the shared data set (see its PROVENANCE.md).
+SHARED_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "shared_data"
 
 
 def truncate(db_url: str) -> None:
