@@ -57,7 +57,8 @@ def commands(sizes: dict, out: Path) -> dict[str, list[str]]:
     py = sys.executable
     week_items = max(100, min(10_000, sizes["rows"] // 100))
     return {
-        "crawl": [py, "bench/bench_crawl.py", "--limit", str(sizes["pages"]), "--json", str(out / "crawl.json")],
+        "crawl": [py, "bench/bench_crawl.py", "--limit", str(sizes["pages"]), "--json", str(out / "crawl.json")]
+                 + (["--data", str(sizes["crawl_data"])] if sizes.get("crawl_data") else []),
         "classify": [py, "bench/bench_classify.py", "--items", str(sizes["items"]), "--json", str(out / "classify.json")],
         "ingest": [py, "bench/bench_ingest.py", "--rows", str(sizes["ingest_rows"]), "--json", str(out / "ingest.json")],
         "digest": [py, "bench/bench_digest.py", "--articles", str(sizes["rows"]), "--week-items", str(week_items),
@@ -135,20 +136,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--items", type=int, help="classify: items per workload (full 512)")
     ap.add_argument("--ingest-rows", type=int, help="ingest: articles upserted (full 20,000)")
     ap.add_argument("--rows", type=int, help="digest and search: generated articles (full 1,000,000)")
+    ap.add_argument("--crawl-data", type=Path, help="crawl: the corpus folder (bench_crawl.py --data; "
+                    "default ../shared/data, holding news/nyu-tandon-capstone__crypto-team4/data/cryptonews.csv)")
     ap.add_argument("--only", nargs="+", choices=PARTS, help="run only these parts")
     ap.add_argument("--json", type=Path, default=RESULTS / "latest.json", help="where to write the results")
     ap.add_argument("--timeout", type=float, help="seconds allowed per part (default: no limit)")
     args = ap.parse_args(argv)
 
     sizes = dict(QUICK if args.quick else FULL)
-    for key in ("pages", "items", "ingest_rows", "rows"):
+    for key in ("pages", "items", "ingest_rows", "rows", "crawl_data"):
         if getattr(args, key) is not None:
             sizes[key] = getattr(args, key)
     chosen = args.only or list(PARTS)
     RESULTS.mkdir(parents=True, exist_ok=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     result = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick,
-              "machine": machine(), "sizes": sizes, "metrics": {}, "parts": {}}
+              "machine": machine(), "sizes": {k: v if isinstance(v, int) else str(v) for k, v in sizes.items()},
+              "metrics": {}, "parts": {}}
     logs = args.json.parent
     with tempfile.TemporaryDirectory(prefix="chainwatch-bench-") as tmp:
         for name, cmd in commands(sizes, Path(tmp)).items():

@@ -89,6 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # A crawl opens dozens of connections at once (CONCURRENT_REQUESTS 64 in REPLAY_OVERRIDES); with the
+    # default listen backlog of 5 the extra SYNs are dropped and retried after 1, 3, 7, 15 s: timeouts.
+    request_queue_size = 128
 
     def __init__(self, addr, root: Path, faults: dict[str, Fault], strip_www: bool):
         super().__init__(addr, _Handler)

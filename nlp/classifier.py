@@ -38,14 +38,19 @@ class ModelNotTrained(ChainWatchError):
 class ModelInfo:
     """model.json: what the heads were trained on and how to rebuild their input."""
     version: str
-    encoder: dict            # name, layers, max_tokens, ...
+    encoder: dict                          # name, layers, max_tokens, ...
     keyword_weight: float
+    keywords: dict[str, dict[str, list]]   # label -> language -> keywords, as trained
     raw: dict
 
     @classmethod
     def read(cls, path: Path) -> "ModelInfo":
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return cls(raw["version"], raw["encoder"], float(raw["features"]["keyword_weight"]), raw)
+        try:
+            feats = raw["features"]
+            return cls(raw["version"], raw["encoder"], float(feats["keyword_weight"]), feats["keywords"], raw)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelNotTrained(f"{path} is incomplete ({exc!r}): run `chainwatch train`") from exc
 
     @property
     def encoder_description(self) -> str:
@@ -67,8 +72,10 @@ class Classifier:
             log.warning("no trained head for label(s) %s: run `chainwatch train`", ", ".join(missing))
         if dropped:
             log.warning("ignoring head(s) for label(s) no longer in the taxonomy: %s", ", ".join(dropped))
-        # keyword features follow the order the heads were trained with
-        self.feature_labels = tuple(by_id.get(lid, taxonomy.Label(lid, "risk", lid, lid)) for lid in heads.labels)
+        # keyword features: the keywords and label order the heads were trained with (model.json)
+        self.feature_labels = tuple(
+            taxonomy.Label(lid, "risk", lid, lid, {lang: tuple(w) for lang, w in info.keywords.get(lid, {}).items()})
+            for lid in heads.labels)
         self.heads = heads
         self.scored = [j for j, lid in enumerate(heads.labels) if lid in by_id]
         self._encoder = encoder

