@@ -70,7 +70,7 @@ def md_link(text: object, url: object) -> MdSafe:
 
 
 def signed(n: int) -> str:
-    return f"+{n:,}" if n > 0 else (f"−{abs(n):,}" if n < 0 else "0")
+    return f"+{n:,}" if n > 0 else (f"−{abs(n):,}" if n < 0 else "±0")
 
 
 def number(n: int | float) -> str:
