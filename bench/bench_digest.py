@@ -14,27 +14,25 @@ Not a test: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 from psycopg2 import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import admin_connection, db_url  # noqa: E402
 from chainwatch import db  # noqa: E402
 from chainwatch.digests import build, build_digest, entities, fetch  # noqa: E402
 from chainwatch.digests.weeks import parse_week  # noqa: E402
 from chainwatch.storage.labels import sync_labels  # noqa: E402
 from nlp import taxonomy  # noqa: E402
 
-ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 WEEK = "2026-W47"
 SOURCES = 40
 LOADED_TABLES = ("articles", "classified_articles", "classifications")
@@ -96,16 +94,6 @@ SELECT 'run-' || r, 'src' || s, %(week_start)s + r * interval '12 hours', %(week
        CASE WHEN s IN (3, 5) THEN '{"http_503": 12}'::jsonb ELSE '{}'::jsonb END
 FROM generate_series(0, 13) AS r, generate_series(0, %(sources)s - 1) AS s;
 """
-
-
-def _db_url(name: str) -> str:
-    return urlunsplit(urlsplit(ADMIN_URL)._replace(path="/" + name))
-
-
-def _admin():
-    conn = psycopg2.connect(ADMIN_URL)
-    conn.autocommit = True
-    return conn
 
 
 def _step(label: str, started: float) -> float:
@@ -194,13 +182,13 @@ def main() -> None:
     args = ap.parse_args()
 
     name = args.keep or f"chainwatch_digest_bench_{uuid.uuid4().hex[:8]}"
-    admin = _admin()
+    admin = admin_connection()
     with admin.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
         exists = cur.fetchone() is not None
         if not exists:
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = _db_url(name)
+    url = db_url(name)
     try:
         db.upgrade(url)
         if exists:

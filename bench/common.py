@@ -28,7 +28,7 @@ def db_url(name: str) -> str:
     return urlunsplit(urlsplit(ADMIN_URL)._replace(path="/" + name))
 
 
-def _admin():
+def admin_connection():
     import psycopg2
 
     conn = psycopg2.connect(ADMIN_URL)
@@ -44,7 +44,7 @@ def throwaway_database(prefix: str = "chainwatch_bench") -> Iterator[str]:
     from chainwatch import db
 
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    admin = _admin()
+    admin = admin_connection()
     try:
         with admin.cursor() as cur:
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -79,7 +79,7 @@ def machine() -> dict:
                 info["cpu_model"] = line.split(":", 1)[1].strip()
                 break
     try:
-        conn = _admin()
+        conn = admin_connection()
         with conn.cursor() as cur:
             cur.execute("SHOW server_version")
             info["postgresql"] = cur.fetchone()[0]
