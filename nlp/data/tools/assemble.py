@@ -2,6 +2,10 @@
 
 Usage: python nlp/data/tools/assemble.py [LABEL_DIR ...]   (default: every folder under tools/labels/)
 
+A folder named `corrections` is read last and overrides the other folders: it holds the labels an
+adjudicator settled where a blind second reading disagreed with the first (labelfile.merge,
+PROVENANCE.md). Elsewhere, two files that give one item different labels are an error.
+
 LABEL_DIR holds `*.txt` files written while reading the candidate batches (format in
 labelfile.py): one line per item read, with the labels chosen by the annotator. Labels come
 only from those files; this script never derives labels.
@@ -22,7 +26,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from labelfile import parse
+from labelfile import merge
 from pool import load_pool
 
 OUT = Path(__file__).resolve().parents[1] / "labelled.jsonl"
@@ -36,13 +40,10 @@ def h(s: str) -> str:
 
 
 def main(dirs: list[str]) -> None:
-    labels: dict[str, list[str]] = {}
-    for d in dirs:
-        for f in sorted(Path(d).glob("*.txt")):
-            for k, v in parse(str(f)).items():
-                if k in labels and labels[k] != v:
-                    raise SystemExit(f"conflicting labels for {k} in {f}")
-                labels[k] = v
+    try:
+        labels = merge(dirs)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
     pool = load_pool()
     missing = [k for k in labels if k not in pool]
     if missing:

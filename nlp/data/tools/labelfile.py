@@ -4,6 +4,8 @@ Codes are short aliases for the fixed label ids (see CODES). Lines starting with
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 CODES = {
     "ico": "ico_fraud", "mm": "market_manipulation", "ml": "money_laundering", "pyr": "pyramid_scheme",
     "scam": "crypto_scam", "hack": "security_breach", "bub": "speculative_bubble",
@@ -28,3 +30,29 @@ def parse(path: str) -> dict[str, list[str]]:
             raise ValueError(f"{path}:{n}: duplicate {iid}")
         out[iid] = sorted({CODES[c] for c in codes})
     return out
+
+
+CORRECTIONS = "corrections"   # the folder whose files override every other folder
+
+
+def merge(dirs: list[str | Path]) -> dict[str, list[str]]:
+    """All label files of `dirs` (their `*.txt`) as one id -> labels map.
+
+    Files in a folder named `corrections` are applied last and override the other folders: they hold
+    the labels an adjudicator settled where a blind second reading disagreed with the first. Anywhere
+    else, two files giving one item different labels are an error, and so is a correction for an item
+    that no other file labels."""
+    labels: dict[str, list[str]] = {}
+    corrections: dict[str, list[str]] = {}
+    for d in dirs:
+        target = corrections if Path(d).name == CORRECTIONS else labels
+        for f in sorted(Path(d).glob("*.txt")):
+            for k, v in parse(str(f)).items():
+                if k in target and target[k] != v:
+                    raise ValueError(f"conflicting labels for {k} in {f}")
+                target[k] = v
+    unread = [k for k in corrections if k not in labels]
+    if unread:
+        raise ValueError(f"corrections for items no other file labels: {unread[:5]}")
+    labels.update(corrections)
+    return labels

@@ -54,6 +54,17 @@ def norm_title(t: str) -> str:
     return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "", t.lower())
 
 
+def write_item(f, i: str, it: dict) -> None:
+    """One item as a reader sees it: the title, and the start of the text that decides its subject."""
+    f.write(f"### {i}\n")
+    if i.startswith(("8btc", "dykstranet")):
+        f.write(f"T: {it['title']}\n")
+    elif i.startswith("uglydog"):
+        f.write(f"X: {it['text'][:450]}\n")
+    else:
+        f.write(f"T: {it['title']}\nX: {it['text'][:650]}\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="/tmp/cw")
@@ -62,9 +73,15 @@ def main():
                     help="second round: only labels given by --labels, skipping ids already in labelled.jsonl")
     ap.add_argument("--labels", default="", help="comma-separated label ids for --round2")
     ap.add_argument("--per-label", type=int, default=40)
+    ap.add_argument("--round3", action="store_true",
+                    help="third round: new candidates for every label plus all of the unread Chinese passages, "
+                         "mixed with every labelled item for a blind second reading, in one file per reader")
+    ap.add_argument("--readers", type=int, default=8)
     args = ap.parse_args()
     if args.round2:
         return round2(args)
+    if args.round3:
+        return round3(args)
     pool = load_pool()
     rng = random.Random(SEED)
 
@@ -118,14 +135,7 @@ def main():
     for b in range(0, len(order), args.batch):
         with open(out / "batches" / f"b{b // args.batch:03d}.txt", "w", encoding="utf-8") as f:
             for i in order[b: b + args.batch]:
-                it = pool[i]
-                f.write(f"### {i}\n")
-                if i.startswith(("8btc", "dykstranet")):
-                    f.write(f"T: {it['title']}\n")
-                elif i.startswith("uglydog"):
-                    f.write(f"X: {it['text'][:450]}\n")
-                else:
-                    f.write(f"T: {it['title']}\nX: {it['text'][:650]}\n")
+                write_item(f, i, pool[i])
     print(len(order), "candidates in", (len(order) + args.batch - 1) // args.batch, "batches")
 
 
@@ -158,15 +168,76 @@ def round2(args):
     for b in range(0, len(order), args.batch):
         with open(out / "batches2" / f"r{b // args.batch:03d}.txt", "w", encoding="utf-8") as f:
             for i in order[b: b + args.batch]:
-                it = pool[i]
-                f.write(f"### {i}\n")
-                if i.startswith(("8btc", "dykstranet")):
-                    f.write(f"T: {it['title']}\n")
-                elif i.startswith("uglydog"):
-                    f.write(f"X: {it['text'][:450]}\n")
-                else:
-                    f.write(f"T: {it['title']}\nX: {it['text'][:650]}\n")
+                write_item(f, i, pool[i])
     print(len(order), "round-2 candidates")
+
+
+# Round 3: how many new keyword candidates per label, and random items per source.
+ROUND3_PER_LABEL = {
+    "ico_fraud": 40, "market_manipulation": 50, "money_laundering": 40, "pyramid_scheme": 50,
+    "crypto_scam": 50, "security_breach": 35, "speculative_bubble": 60, "regulation_enforcement": 25,
+    "industry_self_regulation": 70, "international_cooperation": 40, "cbdc": 30,
+    "stablecoins_payments": 30, "tech_innovation": 55, "talent_education": 55, "industry_adoption": 55,
+}
+ROUND3_RANDOM = {"cryptonews-csv": 200, "8btc": 120, "binance-news": 60, "yahoo-news": 50,
+                 "dykstranet": 81, "sec-enforcement": 53, "uglydog-dev": 79, "cryptonews-article": 177}
+
+
+def round3(args):
+    """New candidates (every unread Chinese passage, keyword hits for every label, a random sample of each
+    source) and every item already labelled, shuffled together into one file per reader. The readers do not
+    know which items were labelled before, so the old items get a blind second reading: agreement is
+    measured, and disagreements are settled against the guidelines before the set is rebuilt."""
+    pool = load_pool()
+    rng = random.Random(SEED + 3)
+    done = [json.loads(l)["id"] for l in open(Path(__file__).resolve().parents[1] / "labelled.jsonl", encoding="utf-8")]
+    seen = {norm_title(pool[i]["title"] + pool[i]["text"][:80]) for i in done}
+    new: list[str] = []
+
+    def take(i: str) -> bool:
+        key = norm_title(pool[i]["title"] + ("" if i.startswith("8btc") else pool[i]["text"][:80]))
+        if i in new or i in done or key in seen or len(pool[i]["text"]) < 6:
+            return False
+        if i.startswith("8btc") and re.search(r"版规|开奖|抽奖", pool[i]["title"]):
+            return False
+        seen.add(key)
+        new.append(i)
+        return True
+
+    for i in pool:  # every Chinese news passage not read yet
+        if i.startswith(("uglydog-train", "uglydog-test")):
+            take(i)
+    english = [i for i in pool if pool[i]["lang"] != "zh"]
+    for lab, n in ROUND3_PER_LABEL.items():
+        rx = re.compile(QUERIES[lab], re.I)
+        hits = [i for i in english + [i for i in pool if i.startswith("8btc")]
+                if rx.search(pool[i]["title"] + " " + pool[i]["text"][:300])]
+        hits.sort(key=lambda i: (not rx.search(pool[i]["title"]), rng.random()))
+        taken = 0
+        for i in hits:
+            if taken == n:
+                break
+            taken += take(i)
+    for src, n in ROUND3_RANDOM.items():
+        cand = [i for i in pool if i.split(":")[0] == src]
+        rng.shuffle(cand)
+        taken = 0
+        for i in cand:
+            if taken == n:
+                break
+            taken += take(i)
+
+    order = new + done
+    rng.shuffle(order)
+    out = Path(args.out) / "round3"
+    out.mkdir(parents=True, exist_ok=True)
+    json.dump({"new": new, "second_reading": done}, open(out / "candidates3.json", "w"), ensure_ascii=False)
+    per = (len(order) + args.readers - 1) // args.readers
+    for r in range(args.readers):
+        with open(out / f"reader{r:02d}.txt", "w", encoding="utf-8") as f:
+            for i in order[r * per:(r + 1) * per]:
+                write_item(f, i, pool[i])
+    print(f"{len(new)} new candidates + {len(done)} second readings in {args.readers} files under {out}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,63 @@
+"""The labelled set the classifier is trained and measured on, and the tool that merges label files."""
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from nlp import taxonomy
+
+TOOLS = Path(__file__).resolve().parents[2] / "nlp" / "data" / "tools"
+
+
+def _labelfile():
+    spec = importlib.util.spec_from_file_location("labelfile", TOOLS / "labelfile.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_set_meets_the_issue_sizes_in_both_languages(labelled_rows):
+    ids = [r["id"] for r in labelled_rows]
+    assert len(ids) == len(set(ids)) >= 800
+    known = set(taxonomy.label_ids())
+    assert all(set(r["labels"]) <= known and r["split"] in ("train", "dev") for r in labelled_rows)
+    positives = Counter(l for r in labelled_rows for l in r["labels"])
+    assert min(positives[l] for l in known) >= 30, positives
+    for split in ("train", "dev"):  # every label can be learnt and measured
+        assert all(any(l in r["labels"] for r in labelled_rows if r["split"] == split) for l in known), split
+    langs = Counter(r["lang"] for r in labelled_rows)
+    assert langs["zh"] >= 300 and langs["en"] >= 300
+    assert all(re.match(r"^[\w.-]+/[\w.-]+/.+#.+$", r["source"]) for r in labelled_rows)  # provenance
+
+
+def test_no_text_sits_in_both_splits(labelled_rows):
+    def key(r):
+        return re.sub(r"\W+", "", (r["title"] + r["text"]).lower())[:300]
+
+    train = {key(r) for r in labelled_rows if r["split"] == "train"}
+    assert not [r["id"] for r in labelled_rows if r["split"] == "dev" and key(r) in train]
+
+
+def test_merge_applies_corrections_last_and_refuses_conflicts(tmp_path):
+    labelfile = _labelfile()
+    first, again, fixes = (tmp_path / n for n in ("round1", "round9", "corrections"))
+    for d in (first, again, fixes):
+        d.mkdir()
+    (first / "a.txt").write_text("x:1 scam\nx:2 -  # routine\n# x:3 hack  (left out)\n", encoding="utf-8")
+    (fixes / "z.txt").write_text("x:1 pyr reg  # settled: a Ponzi case\n", encoding="utf-8")
+    merged = labelfile.merge([first, fixes])
+    assert merged == {"x:1": ["pyramid_scheme", "regulation_enforcement"], "x:2": []}
+
+    (again / "b.txt").write_text("x:2 hack\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="conflicting labels for x:2"):
+        labelfile.merge([first, again])
+    (fixes / "y.txt").write_text("x:9 hack\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no other file labels"):
+        labelfile.merge([first, fixes])
+    (again / "b.txt").write_text("x:5 wat\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad line"):
+        labelfile.merge([again])
