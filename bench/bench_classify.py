@@ -44,7 +44,8 @@ def main() -> None:
     heads, info = read_model()
     e = info.encoder
     encoder = Encoder(model_cache.ensure_onnx(int(e["layers"])), model_cache.tokenizer_path(),
-                      max_tokens=int(e["max_tokens"]), threads=args.threads)
+                      max_tokens=int(e["max_tokens"]), threads=args.threads,
+                      lead_tokens=int(e["lead_tokens"]))
     clf = Classifier(heads, info, encoder=encoder)
     load_s = time.monotonic() - started
     print(f"model {clf.version}: {info.encoder_description}; loaded in {load_s:.1f} s "

@@ -48,6 +48,7 @@ class ModelInfo:
         raw = json.loads(path.read_text(encoding="utf-8"))
         try:
             feats = raw["features"]
+            int(raw["encoder"]["lead_tokens"])  # heads from before the three poolings cannot read today's features
             return cls(raw["version"], raw["encoder"], float(feats["keyword_weight"]), feats["keywords"], raw)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelNotTrained(f"{path} is incomplete ({exc!r}): run `chainwatch train`") from exc
@@ -86,7 +87,8 @@ class Classifier:
         with self._lock:  # built once, on first use: version lookups need no encoder
             if self._encoder is None:
                 e = self.info.encoder
-                self._encoder = load_encoder(layers=int(e["layers"]), max_tokens=int(e["max_tokens"]))
+                self._encoder = load_encoder(layers=int(e["layers"]), max_tokens=int(e["max_tokens"]),
+                                             lead_tokens=int(e["lead_tokens"]))
             return self._encoder
 
     @property
@@ -135,7 +137,8 @@ class Classifier:
         return out
 
     def _output(self, item: ClassifierInput, prep: PreparedText, enc: Encoded) -> ClassifierOutput:
-        x = self.features(enc.vector[None, :], [prep.text])
+        # keywords count where the model read: a word past the window is not what the item is about
+        x = self.features(enc.features[None, :], [prep.text[:enc.chars_read]])
         probs = self.heads.probabilities(x)[0]
         scores = {self.heads.labels[j]: round(float(probs[j]), 4) for j in self.scored}
         positive = [self.heads.labels[j] for j in self.scored if probs[j] >= self.heads.thresholds[j]]
@@ -157,7 +160,7 @@ class Classifier:
         if not enc.span_index:  # nothing sentence-like was read: the start of the text is the evidence
             return {lid: prep.text[:EVIDENCE_MAX_CHARS] for lid in positive}
         sentences = [prep.text[a:b] for a, b in (prep.sentences[k] for k in enc.span_index)]
-        s_probs = self.heads.probabilities(self.features(enc.span_vectors, sentences))
+        s_probs = self.heads.probabilities(self.features(enc.span_features, sentences))
         out = {}
         for lid in positive:
             j = self.heads.labels.index(lid)

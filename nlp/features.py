@@ -1,9 +1,10 @@
 """What the heads read for an item (or for one sentence, when choosing evidence).
 
-The encoder's mean-pooled vector, followed by one indicator per label that says whether any of that
-label's taxonomy keywords occurs (scaled by `keyword_weight`). The indicators carry rare, precise
-terms (wash trading, 传销, FATF) that a small encoder's pooled vector blurs; on the dev split they
-added several points of macro-F1 (docs/classifier.md).
+The encoder's pooled features (mean | lead | max, nlp/encoder.py), followed by one indicator per label
+that says whether any of that label's taxonomy keywords occurs in the text given (the part the model
+read), scaled by `keyword_weight`. The indicators carry rare, precise terms (wash trading, 传销, FATF)
+that a small encoder's pooled vectors blur; on the dev split they added several points of macro-F1
+(docs/classifier.md).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from nlp.taxonomy import Label
 
 def build(vectors: np.ndarray, texts: list[str], labels: tuple[Label, ...] | list[Label],
           keyword_weight: float) -> np.ndarray:
-    """[items, hidden + labels] float32."""
+    """[items, features + labels] float32 (no indicators when keyword_weight is 0)."""
     vectors = np.asarray(vectors, np.float32).reshape(len(texts), -1)
     if keyword_weight <= 0:
         return vectors

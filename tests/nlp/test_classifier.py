@@ -86,3 +86,14 @@ def test_an_encoder_failure_fails_only_its_item(classifier, encoder):
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelNotTrained, match="chainwatch train"):
         load_classifier(tmp_path)
+
+
+def test_keywords_count_only_in_the_part_the_model_read(classifier):
+    filler = " ".join(["Bitcoin traded sideways on Tuesday as volumes fell."] * 40)  # far past 256 tokens
+    tail_kw = ClassifierInput("a", PRICE.title, filler + " Money laundering through the Tornado Cash mixer.")
+    tail_plain = ClassifierInput("b", PRICE.title, filler + " Analysts expect more of the same next week.")
+    head_kw = ClassifierInput("c", PRICE.title, "Money laundering through the Tornado Cash mixer. " + filler)
+    a, b, c = classifier.predict([tail_kw, tail_plain, head_kw])
+    assert a.status == b.status == "truncated"
+    assert a.scores == b.scores  # the unread tail changes nothing
+    assert c.scores["money_laundering"] > a.scores["money_laundering"]

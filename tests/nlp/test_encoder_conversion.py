@@ -74,6 +74,20 @@ def test_encoder_reports_truncation_and_pools_spans(encoder):
     text = "First sentence about a hack. Second sentence about a stablecoin."
     spans = [(0, 28), (29, len(text))]
     short, long_ = encoder.encode([text, "word " * 1000], [spans, []])
-    assert short.span_index == [0, 1] and short.span_vectors.shape == (2, 384)
+    assert short.span_index == [0, 1] and short.span_features.shape == (2, 3 * 384)
+    assert short.features.shape == (3 * 384,) and 0 < short.chars_read <= len(text)
     assert not short.truncated
     assert long_.truncated and long_.tokens_read == encoder.max_tokens and long_.tokens_total > 1000
+
+
+def test_features_pool_mean_lead_and_max(encoder):
+    short, long_ = encoder.encode(["Hackers drained a bridge.", " ".join(TEXTS * 6)])
+    hidden = short.vector.shape[0]
+    mean, lead, peak = np.split(long_.features, 3)
+    assert np.array_equal(mean, long_.vector)
+    for part in (mean, lead, peak):
+        assert np.isclose(np.linalg.norm(part), 1.0, atol=1e-4)
+    assert float(lead @ mean) < 0.999 and float(peak @ mean) < 0.999  # three different views
+    # an item shorter than the lead window: its lead is all of it
+    assert np.allclose(short.features[hidden:2 * hidden], short.vector, atol=1e-5)
+    assert short.chars_read == len("Hackers drained a bridge.") and long_.chars_read < len(" ".join(TEXTS * 6))

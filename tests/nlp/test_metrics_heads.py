@@ -56,3 +56,17 @@ def test_a_label_without_examples_gets_a_head_that_never_fires():
     y = np.zeros((30, 1), np.int8)
     h = heads.train(x, y, ["never"])
     assert not h.predict(x).any()
+
+
+def test_keyword_prefilter_gives_exactly_what_the_regexes_give(labelled_rows):
+    # the substring prefilter may only skip work, never change a hit: compare with the bare regexes
+    from nlp import baselines, taxonomy
+
+    labels = taxonomy.load()
+    tricky = ["SCAMS everywhere", "scammer", "Ponzi-like", "an ICO", "a bico", "sec filing", "SEC filing",
+              "地下钱庄洗钱", "Tornado  Cash", "Kelvin: \u212aYC", "wash-trading", "\u017fcam", ""]
+    texts = [r["title"] + "\n" + r["text"] for r in labelled_rows] + tricky
+    patterns = [baselines._pattern(baselines._keywords(lab)) for lab in labels]
+    reference = [[bool(p and p.search(t)) for p in patterns] for t in texts]
+    assert baselines.keyword_predictions(texts, labels).tolist() == reference
+    assert sum(map(sum, reference)) > 1000  # the comparison covers many hits, not only misses
