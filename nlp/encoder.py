@@ -5,7 +5,7 @@ the heads read (that mean, the mean of the lead tokens, and the element-wise max
 same three poolings per sentence (in context), so evidence costs no second pass. The lead pooling keeps
 the headline and first sentence, which decide an item's main subject, from being averaged away in a
 long text; the max pooling keeps a strong local signal (one sentence on a hack in a long article).
-Together they added 0.03 dev macro-F1 over the mean alone (docs/classifier.md).
+Together they added 0.015-0.03 dev macro-F1 over the mean alone (docs/classifier.md).
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ PASSAGE = "passage: "  # E5's prefix for documents
 QUERY = "query: "      # ... and for short queries (label descriptions in the zero-shot baseline)
 
 
-POOLINGS = ("mean", "lead", "max")
 LEAD_TOKENS = 32   # the prefix, the headline and about a sentence (measured best of 16 / 32 / 64)
 
 
