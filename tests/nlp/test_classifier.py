@@ -88,6 +88,20 @@ def test_missing_model_is_a_clear_error(tmp_path):
         load_classifier(tmp_path)
 
 
+def test_heads_trained_before_the_three_poolings_are_a_clear_error(tmp_path):
+    import json
+    import shutil
+
+    from nlp.classifier import MODEL_DIR
+
+    shutil.copy(MODEL_DIR / "heads.npz", tmp_path / "heads.npz")
+    info = json.loads((MODEL_DIR / "model.json").read_text(encoding="utf-8"))
+    del info["encoder"]["lead_tokens"]  # as model.json was before the lead and max poolings
+    (tmp_path / "model.json").write_text(json.dumps(info), encoding="utf-8")
+    with pytest.raises(ModelNotTrained, match="lead_tokens.*chainwatch train"):
+        load_classifier(tmp_path)
+
+
 def test_keywords_count_only_in_the_part_the_model_read(classifier):
     filler = " ".join(["Bitcoin traded sideways on Tuesday as volumes fell."] * 40)  # far past 256 tokens
     tail_kw = ClassifierInput("a", PRICE.title, filler + " Money laundering through the Tornado Cash mixer.")

@@ -54,6 +54,11 @@ def norm_title(t: str) -> str:
     return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "", t.lower())
 
 
+def story_key(i: str, it: dict) -> str:
+    """Two items with this key are one story read twice (a forum thread is its title alone)."""
+    return norm_title(it["title"] + ("" if i.startswith("8btc") else it["text"][:80]))
+
+
 def write_item(f, i: str, it: dict) -> None:
     """One item as a reader sees it: the title, and the start of the text that decides its subject."""
     f.write(f"### {i}\n")
@@ -88,7 +93,7 @@ def main():
     # de-duplicate by normalised title (cryptonews.csv repeats some stories)
     seen, ids = set(), []
     for i, it in pool.items():
-        k = norm_title(it["title"] + ("" if it["id"].startswith("8btc") else it["text"][:80]))
+        k = story_key(i, it)
         if k in seen or len(it["text"]) < 6:
             continue
         seen.add(k)
@@ -191,11 +196,11 @@ def round3(args):
     pool = load_pool()
     rng = random.Random(SEED + 3)
     done = [json.loads(l)["id"] for l in open(Path(__file__).resolve().parents[1] / "labelled.jsonl", encoding="utf-8")]
-    seen = {norm_title(pool[i]["title"] + pool[i]["text"][:80]) for i in done}
+    seen = {story_key(i, pool[i]) for i in done}
     new: list[str] = []
 
     def take(i: str) -> bool:
-        key = norm_title(pool[i]["title"] + ("" if i.startswith("8btc") else pool[i]["text"][:80]))
+        key = story_key(i, pool[i])
         if i in new or i in done or key in seen or len(pool[i]["text"]) < 6:
             return False
         if i.startswith("8btc") and re.search(r"版规|开奖|抽奖", pool[i]["title"]):
@@ -203,6 +208,13 @@ def round3(args):
         seen.add(key)
         new.append(i)
         return True
+
+    def take_up_to(n: int, candidates: list[str]) -> None:
+        taken = 0
+        for i in candidates:
+            if taken == n:
+                break
+            taken += take(i)
 
     for i in pool:  # every Chinese news passage not read yet
         if i.startswith(("uglydog-train", "uglydog-test")):
@@ -213,19 +225,11 @@ def round3(args):
         hits = [i for i in english + [i for i in pool if i.startswith("8btc")]
                 if rx.search(pool[i]["title"] + " " + pool[i]["text"][:300])]
         hits.sort(key=lambda i: (not rx.search(pool[i]["title"]), rng.random()))
-        taken = 0
-        for i in hits:
-            if taken == n:
-                break
-            taken += take(i)
+        take_up_to(n, hits)
     for src, n in ROUND3_RANDOM.items():
         cand = [i for i in pool if i.split(":")[0] == src]
         rng.shuffle(cand)
-        taken = 0
-        for i in cand:
-            if taken == n:
-                break
-            taken += take(i)
+        take_up_to(n, cand)
 
     order = new + done
     rng.shuffle(order)
