@@ -1,5 +1,5 @@
 # The two Quickstart commands (`make demo`, `make test`) set everything up themselves.
-.PHONY: install demo run test bench constraints clean
+.PHONY: install demo run test test-fast lint bench constraints clean
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -18,6 +18,14 @@ test: install  ## the whole test suite against the real PostgreSQL on 127.0.0.1:
 	@scripts/ensure-postgres.sh
 	@scripts/ensure-chromium.sh
 	$(VENV)/python -m pytest
+
+test-fast: install  ## the edit-test loop: tests that need neither PostgreSQL, the model nor a browser
+	$(VENV)/python -m pytest -q -m "not db and not model and not browser and not slow"
+
+lint: install  ## ruff (lint, format check) and mypy; the import layers are checked by tests/test_architecture.py
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/mypy
 
 bench: install  ## the benchmark suite (prints a table, writes bench/results/)
 	$(VENV)/python -m bench

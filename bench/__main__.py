@@ -17,6 +17,7 @@ Each part's own output goes to bench/results/<part>.log; the table and the JSON 
 bench/results/latest.json) hold the figures, the sizes and the machine. Figures vary by machine and
 by load: run on an otherwise idle machine, and compare only results from the same one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -58,13 +59,47 @@ def commands(sizes: dict, out: Path) -> dict[str, list[str]]:
     week_items = max(100, min(10_000, sizes["rows"] // 100))
     return {
         "crawl": [py, "bench/bench_crawl.py", "--limit", str(sizes["pages"]), "--json", str(out / "crawl.json")]
-                 + (["--data", str(sizes["crawl_data"])] if sizes.get("crawl_data") else []),
-        "classify": [py, "bench/bench_classify.py", "--items", str(sizes["items"]), "--json", str(out / "classify.json")],
-        "ingest": [py, "bench/bench_ingest.py", "--rows", str(sizes["ingest_rows"]), "--json", str(out / "ingest.json")],
-        "digest": [py, "bench/bench_digest.py", "--articles", str(sizes["rows"]), "--week-items", str(week_items),
-                   "--runs", str(sizes["runs"]), "--json", str(out / "digest.json")],
-        "search": [py, "bench/bench_search.py", "--rows", str(sizes["rows"]), "--repeat", str(sizes["repeat"]),
-                   "--db", f"chainwatch_bench_suite_{int(time.time())}", "--json", str(out / "search.json")],
+        + (["--data", str(sizes["crawl_data"])] if sizes.get("crawl_data") else []),
+        "classify": [
+            py,
+            "bench/bench_classify.py",
+            "--items",
+            str(sizes["items"]),
+            "--json",
+            str(out / "classify.json"),
+        ],
+        "ingest": [
+            py,
+            "bench/bench_ingest.py",
+            "--rows",
+            str(sizes["ingest_rows"]),
+            "--json",
+            str(out / "ingest.json"),
+        ],
+        "digest": [
+            py,
+            "bench/bench_digest.py",
+            "--articles",
+            str(sizes["rows"]),
+            "--week-items",
+            str(week_items),
+            "--runs",
+            str(sizes["runs"]),
+            "--json",
+            str(out / "digest.json"),
+        ],
+        "search": [
+            py,
+            "bench/bench_search.py",
+            "--rows",
+            str(sizes["rows"]),
+            "--repeat",
+            str(sizes["repeat"]),
+            "--db",
+            f"chainwatch_bench_suite_{int(time.time())}",
+            "--json",
+            str(out / "search.json"),
+        ],
     }
 
 
@@ -73,8 +108,9 @@ def workloads(sizes: dict, figures: dict) -> dict[str, str]:
         "crawl": f"local replay of {figures.get('crawl_article_pages', sizes['pages']):,} real news pages",
         "classify": f"{sizes['items']:,} labelled items, {figures.get('classify_threads', 2)} threads",
         "ingest": f"{sizes['ingest_rows']:,} articles, batches of {figures.get('ingest_batch', 100)}",
-        "digest": f"{sizes['rows']:,} articles, week of {figures.get('digest_items', '?'):,} items" if
-                  isinstance(figures.get("digest_items"), int) else f"{sizes['rows']:,} articles",
+        "digest": f"{sizes['rows']:,} articles, week of {figures.get('digest_items', '?'):,} items"
+        if isinstance(figures.get("digest_items"), int)
+        else f"{sizes['rows']:,} articles",
         "search": f"{sizes['rows']:,} articles, {figures.get('search_queries', '?')} timed queries",
     }
 
@@ -116,8 +152,10 @@ def table(result: dict) -> str:
         described.add(part)
         rows.append((label, shown, unit, workload))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = [f"ChainWatch benchmarks, {result['date'][:10]}{' (quick)' if result['quick'] else ''}: "
-             f"{describe(result['machine'])}"]
+    lines = [
+        f"ChainWatch benchmarks, {result['date'][:10]}{' (quick)' if result['quick'] else ''}: "
+        f"{describe(result['machine'])}"
+    ]
     for i, r in enumerate(rows):
         lines.append("  ".join((r[0].ljust(widths[0]), r[1].rjust(widths[1]), r[2].ljust(widths[2]), r[3])).rstrip())
         if i == 0:
@@ -129,15 +167,20 @@ def table(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every part")
     ap.add_argument("--pages", type=int, help="crawl: article pages in the replay (full 5,000)")
     ap.add_argument("--items", type=int, help="classify: items per workload (full 512)")
     ap.add_argument("--ingest-rows", type=int, help="ingest: articles upserted (full 20,000)")
     ap.add_argument("--rows", type=int, help="digest and search: generated articles (full 1,000,000)")
-    ap.add_argument("--crawl-data", type=Path, help="crawl: the corpus folder (bench_crawl.py --data; "
-                    "default ../shared/data, holding news/nyu-tandon-capstone__crypto-team4/data/cryptonews.csv)")
+    ap.add_argument(
+        "--crawl-data",
+        type=Path,
+        help="crawl: the corpus folder (bench_crawl.py --data; "
+        "default ../shared/data, holding news/nyu-tandon-capstone__crypto-team4/data/cryptonews.csv)",
+    )
     ap.add_argument("--only", nargs="+", choices=PARTS, help="run only these parts")
     ap.add_argument("--json", type=Path, default=RESULTS / "latest.json", help="where to write the results")
     ap.add_argument("--timeout", type=float, help="seconds allowed per part (default: no limit)")
@@ -150,9 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.only or list(PARTS)
     RESULTS.mkdir(parents=True, exist_ok=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    result = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick,
-              "machine": machine(), "sizes": {k: v if isinstance(v, int) else str(v) for k, v in sizes.items()},
-              "metrics": {}, "parts": {}}
+    result = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": machine(),
+        "sizes": {k: v if isinstance(v, int) else str(v) for k, v in sizes.items()},
+        "metrics": {},
+        "parts": {},
+    }
     logs = args.json.parent
     with tempfile.TemporaryDirectory(prefix="chainwatch-bench-") as tmp:
         for name, cmd in commands(sizes, Path(tmp)).items():
@@ -162,8 +210,13 @@ def main(argv: list[str] | None = None) -> int:
             if name == "classify" and "classify_mixed_items_per_s" in figures:
                 figures["classify_items_per_s"] = figures["classify_mixed_items_per_s"]
             result["metrics"].update({k: v for k, v in figures.items() if k in {m[0] for m in METRICS}})
-            result["parts"][name] = {"seconds": round(seconds, 1), "error": error, "figures": figures,
-                                     "workload": workloads(sizes, figures)[name], "log": str(logs / f"{name}.log")}
+            result["parts"][name] = {
+                "seconds": round(seconds, 1),
+                "error": error,
+                "figures": figures,
+                "workload": workloads(sizes, figures)[name],
+                "log": str(logs / f"{name}.log"),
+            }
     result["table"] = table(result)
     args.json.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
     print(result["table"])

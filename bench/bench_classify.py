@@ -8,6 +8,7 @@ leads and full articles). Load time (including a first-run conversion of the enc
 CHAINWATCH_HOME/models is empty) is reported apart from inference. Run on an otherwise idle machine:
 other processes on the same cores lower the items/s figures (CPU ms per item shows the work itself).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,23 +35,29 @@ def main() -> None:
     args = ap.parse_args()
     figures: dict = {}
 
-    from nlp import labelled
-    from nlp.classifier import read_model, Classifier
-    from nlp.contracts import ClassifierInput
-    from nlp.encoder import Encoder
+    from chainwatch.contracts import ClassifierInput
     from nlp import model_cache
+    from nlp.classifier import Classifier, read_model
+    from nlp.encoder import Encoder
+    from nlp.training import labelled
 
     started = time.monotonic()
     heads, info = read_model()
     e = info.encoder
-    encoder = Encoder(model_cache.ensure_onnx(int(e["layers"])), model_cache.tokenizer_path(),
-                      max_tokens=int(e["max_tokens"]), threads=args.threads,
-                      lead_tokens=int(e["lead_tokens"]))
+    encoder = Encoder(
+        model_cache.ensure_onnx(int(e["layers"])),
+        model_cache.tokenizer_path(),
+        max_tokens=int(e["max_tokens"]),
+        threads=args.threads,
+        lead_tokens=int(e["lead_tokens"]),
+    )
     clf = Classifier(heads, info, encoder=encoder)
     load_s = time.monotonic() - started
-    print(f"model {clf.version}: {info.encoder_description}; loaded in {load_s:.1f} s "
-          f"(includes a first-run conversion when the cache was empty); {args.threads} parallel passes; "
-          f"{os.cpu_count()} CPUs visible")
+    print(
+        f"model {clf.version}: {info.encoder_description}; loaded in {load_s:.1f} s "
+        f"(includes a first-run conversion when the cache was empty); {args.threads} parallel passes; "
+        f"{os.cpu_count()} CPUs visible"
+    )
 
     items = [ClassifierInput(it.id, it.title, it.text, it.lang) for it in labelled.load()]
     counts = [len(encoder.tokenizer.encode("passage: " + it.title + "\n" + it.text).ids) for it in items]
@@ -65,21 +72,29 @@ def main() -> None:
         t, cpu = time.monotonic(), time.process_time()
         outputs = []
         for i in range(0, len(batch), args.batch):
-            outputs += clf.predict(batch[i:i + args.batch])
+            outputs += clf.predict(batch[i : i + args.batch])
         dt, cpu = time.monotonic() - t, time.process_time() - cpu
         tokens = sum(o.extra.get("tokens", 0) for o in outputs) / max(len(outputs), 1)
         # CPU time per item does not depend on what else runs on the machine; wall-clock items/s does
-        print(f"{name:>5}: {len(batch)} items in {dt:.1f} s = {len(batch) / dt:.1f} items/s; "
-              f"{1000 * cpu / len(batch):.0f} ms CPU per item; mean {tokens:.0f} tokens read per item; "
-              f"peak RSS {peak_rss_mb():.0f} MB (before: {rss_before:.0f} MB)")
+        print(
+            f"{name:>5}: {len(batch)} items in {dt:.1f} s = {len(batch) / dt:.1f} items/s; "
+            f"{1000 * cpu / len(batch):.0f} ms CPU per item; mean {tokens:.0f} tokens read per item; "
+            f"peak RSS {peak_rss_mb():.0f} MB (before: {rss_before:.0f} MB)"
+        )
         figures[f"classify_{name}_items_per_s"] = len(batch) / dt
         figures[f"classify_{name}_tokens_per_item"] = tokens
         figures[f"classify_{name}_cpu_ms_per_item"] = 1000 * cpu / len(batch)
     if args.json:
         import json
 
-        figures.update({"classify_items": args.items, "classify_threads": args.threads, "classify_load_s": load_s,
-                        "classify_peak_rss_mb": peak_rss_mb()})
+        figures.update(
+            {
+                "classify_items": args.items,
+                "classify_threads": args.threads,
+                "classify_load_s": load_s,
+                "classify_peak_rss_mb": peak_rss_mb(),
+            }
+        )
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(figures, fh)
 

@@ -8,11 +8,12 @@
 2. Extraction only, in this process: trafilatura over every article page read from disk, once with
    trafilatura's defaults (`trafilatura.extract`) and once with the options the crawl uses
    (`bare_extraction(fast=True, favor_precision=True)`).
-3. The pipeline: `spiders.crawl.crawl()` through a ReplayServer into a throwaway PostgreSQL database
+3. The pipeline: `chainwatch.runners.crawl.crawl()` through a ReplayServer into a throwaway PostgreSQL database
    (fetch, robots.txt, extraction with metadata/date/language, canonical URLs, MinHash story ids,
    batched upserts, crawl_runs).
 Prints pages/s for each and the ratios. Not a test: nothing is asserted, figures vary by machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
@@ -53,9 +54,16 @@ def build_replay(data: Path, out: Path, limit: int | None) -> list[Path]:
             if row["source"] not in builder.SITES or url in seen or not row["title"].strip():
                 continue
             seen.add(url)
-            items.append({"title": row["title"].strip(), "lead": " ".join(row["text"].split()), "url": url,
-                          "source": row["source"], "subject": row["subject"],
-                          "published": datetime.strptime(row["date"], "%d-%m-%Y %H:%M").replace(tzinfo=timezone.utc)})
+            items.append(
+                {
+                    "title": row["title"].strip(),
+                    "lead": " ".join(row["text"].split()),
+                    "url": url,
+                    "source": row["source"],
+                    "subject": row["subject"],
+                    "published": datetime.strptime(row["date"], "%d-%m-%Y %H:%M").replace(tzinfo=UTC),
+                }
+            )
     items = items[:limit] if limit else items
     for item in items:
         builder.write_page(out, item)
@@ -93,7 +101,7 @@ def extraction_only(pages: list[Path]) -> tuple[float, float]:
     import trafilatura
 
     docs = [p.read_bytes().decode("utf-8") for p in pages]
-    trafilatura.extract(docs[0])                       # imports and caches outside the timing
+    trafilatura.extract(docs[0])  # imports and caches outside the timing
     started = time.perf_counter()
     for doc in docs:
         trafilatura.extract(doc)
@@ -115,14 +123,17 @@ def main() -> int:
 
     from chainwatch import db
     from chainwatch.replay import ReplayServer
-    from spiders.crawl import crawl
+    from chainwatch.runners.crawl import crawl
 
     with tempfile.TemporaryDirectory(prefix="chainwatch-bench-") as tmp:
         site = args.keep or Path(tmp) / "site"
         site.mkdir(parents=True, exist_ok=True)
         pages = build_replay(args.data, site, args.limit)
-        print(f"replay: {len(pages)} article pages, {sum(p.stat().st_size for p in pages) / len(pages) / 1024:.1f} KiB "
-              f"average, in {site}", file=sys.stderr)
+        print(
+            f"replay: {len(pages)} article pages, {sum(p.stat().st_size for p in pages) / len(pages) / 1024:.1f} KiB "
+            f"average, in {site}",
+            file=sys.stderr,
+        )
 
         defaults_rate, options_rate = extraction_only(pages)
 
@@ -141,13 +152,17 @@ def main() -> int:
 
     pipeline_rate = summary.pages_fetched / seconds
     article_rate = stored / seconds
-    print(f"pages: {summary.pages_fetched} fetched, {stored} stored ({dated} dated, {with_lang} with language, "
-          f"{stories} stories), {summary.errors} errors; statuses {summary.statuses}")
+    print(
+        f"pages: {summary.pages_fetched} fetched, {stored} stored ({dated} dated, {with_lang} with language, "
+        f"{stories} stories), {summary.errors} errors; statuses {summary.statuses}"
+    )
     for source_id, row in summary.per_source.items():
         if row["error_counts"]:
             print(f"  {source_id} error kinds: {row['error_counts']}")
-    print(f"pipeline (fetch+extract+dedup+store, wall clock incl. process start): {pipeline_rate:.0f} pages/s "
-          f"({article_rate:.0f} articles/s, {seconds:.1f}s)")
+    print(
+        f"pipeline (fetch+extract+dedup+store, wall clock incl. process start): {pipeline_rate:.0f} pages/s "
+        f"({article_rate:.0f} articles/s, {seconds:.1f}s)"
+    )
     print(f"trafilatura only, defaults (trafilatura.extract):        {defaults_rate:.0f} pages/s")
     print(f"trafilatura only, crawl options (fast, favor_precision): {options_rate:.0f} pages/s")
     print(f"ratio pipeline / trafilatura defaults:      {pipeline_rate / defaults_rate:.2f}")
@@ -156,11 +171,21 @@ def main() -> int:
         import json
 
         with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump({"crawl_article_pages": len(pages), "crawl_pages_fetched": summary.pages_fetched,
-                       "crawl_articles_stored": stored, "crawl_errors": summary.errors, "crawl_seconds": seconds,
-                       "crawl_pages_per_s": pipeline_rate, "crawl_articles_per_s": article_rate,
-                       "extraction_pages_per_s": defaults_rate, "extraction_crawl_options_pages_per_s": options_rate,
-                       "crawl_vs_extraction_ratio": pipeline_rate / defaults_rate}, fh)
+            json.dump(
+                {
+                    "crawl_article_pages": len(pages),
+                    "crawl_pages_fetched": summary.pages_fetched,
+                    "crawl_articles_stored": stored,
+                    "crawl_errors": summary.errors,
+                    "crawl_seconds": seconds,
+                    "crawl_pages_per_s": pipeline_rate,
+                    "crawl_articles_per_s": article_rate,
+                    "extraction_pages_per_s": defaults_rate,
+                    "extraction_crawl_options_pages_per_s": options_rate,
+                    "crawl_vs_extraction_ratio": pipeline_rate / defaults_rate,
+                },
+                fh,
+            )
     return 0
 
 

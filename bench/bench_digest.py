@@ -11,6 +11,7 @@ Prints the generation time, the first build (includes imports and matplotlib's s
 median of the following builds, and with --explain the plan and time of every digest query.
 Not a test: nothing here asserts a time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,11 +28,13 @@ from psycopg2 import sql
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import admin_connection, db_url  # noqa: E402
-from chainwatch import db  # noqa: E402
+from chainwatch import (
+    db,  # noqa: E402
+    taxonomy,  # noqa: E402
+)
 from chainwatch.digests import build, build_digest, entities, fetch  # noqa: E402
 from chainwatch.digests.weeks import parse_week  # noqa: E402
 from chainwatch.storage.labels import sync_labels  # noqa: E402
-from nlp import taxonomy  # noqa: E402
 
 WEEK = "2026-W47"
 SOURCES = 40
@@ -108,8 +111,15 @@ def generate(url: str, n: int, week_items: int, history_weeks: int) -> float:
     them up to date row by row, and the result is the same schema)."""
     started = t = time.monotonic()
     labels = taxonomy.load()
-    params = {"n": n, "week_items": week_items, "history_weeks": history_weeks, "sources": SOURCES,
-              "week_start": parse_week(WEEK).start, "labels": [lab.id for lab in labels], "nlabels": len(labels)}
+    params = {
+        "n": n,
+        "week_items": week_items,
+        "history_weeks": history_weeks,
+        "sources": SOURCES,
+        "week_start": parse_week(WEEK).start,
+        "labels": [lab.id for lab in labels],
+        "nlabels": len(labels),
+    }
     conn = psycopg2.connect(url)
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -118,12 +128,16 @@ def generate(url: str, n: int, week_items: int, history_weeks: int) -> float:
         sync_labels(cur, labels)
         cur.execute("INSERT INTO model_versions (version, encoder) VALUES ('bench-v1', 'bench')")
         for i in range(SOURCES):
-            cur.execute("INSERT INTO sources (id, name, domain, lang, kind) VALUES (%s, %s, %s, 'en', 'feed')",
-                        (f"src{i}", f"Source {i}", f"src{i}.example"))
+            cur.execute(
+                "INSERT INTO sources (id, name, domain, lang, kind) VALUES (%s, %s, %s, 'en', 'feed')",
+                (f"src{i}", f"Source {i}", f"src{i}.example"),
+            )
         cur.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i "
             "WHERE i.tablename = ANY(%s) AND i.schemaname = 'public' AND NOT EXISTS ("
-            "  SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)", (list(LOADED_TABLES),))
+            "  SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            (list(LOADED_TABLES),),
+        )
         indexes = cur.fetchall()
         for name, _ in indexes:
             cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
@@ -134,7 +148,7 @@ def generate(url: str, n: int, week_items: int, history_weeks: int) -> float:
         cur.execute(CLASSIFICATIONS, params)
         t = _step("classifications", t)
         cur.execute(CRAWL_RUNS, params)
-        for name, definition in indexes:
+        for _name, definition in indexes:
             cur.execute(definition)
         t = _step(f"{len(indexes)} indexes rebuilt", t)
         cur.execute("VACUUM ANALYZE")
@@ -155,8 +169,13 @@ def explain(url: str) -> None:
         "week_labels": rng,
         "top_stories": {**rng, "per_label": 3},
         "new_sources": rng,
-        "new_entities": {**rng, "previous_start": week.shift(-1).start,
-                         "entity_ids": ids, "configs": configs, "terms": terms},
+        "new_entities": {
+            **rng,
+            "previous_start": week.shift(-1).start,
+            "entity_ids": ids,
+            "configs": configs,
+            "terms": terms,
+        },
         "source_health": rng,
     }
     conn = psycopg2.connect(url)
@@ -174,8 +193,9 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1_000_000)
     ap.add_argument("--week-items", type=int, default=10_000)
     ap.add_argument("--history-weeks", type=int, default=99, help="weeks the other articles spread over")
-    ap.add_argument("--runs", type=int, default=5, choices=range(1, 101), metavar="1..100",
-                    help="timed builds after the first")
+    ap.add_argument(
+        "--runs", type=int, default=5, choices=range(1, 101), metavar="1..100", help="timed builds after the first"
+    )
     ap.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of every digest query")
     ap.add_argument("--keep", metavar="DBNAME", help="use (or create and keep) this database")
     ap.add_argument("--json", metavar="PATH", help="also write the figures to PATH (python -m bench)")
@@ -208,16 +228,26 @@ def main() -> None:
                 times.append(time.monotonic() - t)
         if args.explain:
             explain(url)
-        print(f"digest {first.iso_week}: {first.item_count:,} items of {args.articles:,} articles; "
-              f"generation {gen_s:.0f} s; first build {cold:.2f} s (imports included); "
-              f"median of {len(times)} builds {statistics.median(times):.2f} s (min {min(times):.2f} s)")
+        print(
+            f"digest {first.iso_week}: {first.item_count:,} items of {args.articles:,} articles; "
+            f"generation {gen_s:.0f} s; first build {cold:.2f} s (imports included); "
+            f"median of {len(times)} builds {statistics.median(times):.2f} s (min {min(times):.2f} s)"
+        )
         if args.json:
             import json
 
             with open(args.json, "w", encoding="utf-8") as fh:
-                json.dump({"digest_articles": args.articles, "digest_items": first.item_count,
-                           "digest_generation_s": gen_s, "digest_first_build_s": cold,
-                           "digest_build_s": statistics.median(times), "digest_build_min_s": min(times)}, fh)
+                json.dump(
+                    {
+                        "digest_articles": args.articles,
+                        "digest_items": first.item_count,
+                        "digest_generation_s": gen_s,
+                        "digest_first_build_s": cold,
+                        "digest_build_s": statistics.median(times),
+                        "digest_build_min_s": min(times),
+                    },
+                    fh,
+                )
     finally:
         if not args.keep:
             with admin.cursor() as cur:

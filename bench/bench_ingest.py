@@ -11,6 +11,7 @@ of its sentences, and every tenth repeats an earlier article's text under anothe
 syndicated copy does. Two passes are timed: new rows, then the same rows again (nothing changed, so
 nothing is written: what re-fetching stored pages costs). Not a test: nothing is asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ import random
 import re
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,7 +31,7 @@ _SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
 
 
 def sentence_pools() -> dict[str, list[str]]:
-    from nlp import labelled
+    from nlp.training import labelled
 
     pools: dict[str, list[str]] = {"en": [], "zh": []}
     for item in labelled.load():
@@ -42,16 +43,16 @@ def sentence_pools() -> dict[str, list[str]]:
 
 
 def make_articles(n: int, seed: int = 7) -> list:
+    from chainwatch.contracts import Article
     from spiders.extract import content_hash
-    from spiders.items import Article
 
     rng = random.Random(seed)
     pools = sentence_pools()
-    start = datetime(2026, 1, 5, tzinfo=timezone.utc)
-    fetched = datetime.now(timezone.utc)
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    fetched = datetime.now(UTC)
     articles = []
     for i in range(n):
-        if i % 10 == 9 and articles:                    # a syndicated copy of an earlier article
+        if i % 10 == 9 and articles:  # a syndicated copy of an earlier article
             src = articles[rng.randrange(len(articles))]
             title, text, lang, published = src.title, src.text, src.lang, src.published
         else:
@@ -62,9 +63,20 @@ def make_articles(n: int, seed: int = 7) -> list:
             published = start + timedelta(minutes=7 * i)
         source = "bench_zh" if lang == "zh" else "bench_en"
         url = f"https://{source}.example/news/{i}"
-        articles.append(Article(url=url, canonical_url=url, source=source, title=title, text=text,
-                                published=published, lang=lang, content_hash=content_hash(title, text),
-                                fetched_at=fetched, lead=text[:300]))
+        articles.append(
+            Article(
+                url=url,
+                canonical_url=url,
+                source=source,
+                title=title,
+                text=text,
+                published=published,
+                lang=lang,
+                content_hash=content_hash(title, text),
+                fetched_at=fetched,
+                lead=text[:300],
+            )
+        )
     return articles
 
 
@@ -72,7 +84,7 @@ def upsert_all(url: str, articles: list, batch: int) -> tuple[float, list]:
     import psycopg2
 
     from chainwatch.storage.articles import upsert_articles
-    from spiders.dedup import StoryIndex
+    from chainwatch.storage.stories import StoryIndex
 
     conn = psycopg2.connect(url)
     results = []
@@ -82,7 +94,7 @@ def upsert_all(url: str, articles: list, batch: int) -> tuple[float, list]:
         started = time.perf_counter()
         for i in range(0, len(articles), batch):
             with conn, conn.cursor() as cur:
-                results.append(upsert_articles(cur, articles[i:i + batch], stories=stories))
+                results.append(upsert_articles(cur, articles[i : i + batch], stories=stories))
         return time.perf_counter() - started, results
     finally:
         conn.close()
@@ -94,15 +106,17 @@ def run(rows: int, batch: int) -> dict:
     t = time.perf_counter()
     articles = make_articles(rows)
     build_s = time.perf_counter() - t
-    from spiders.dedup import signature
+    from chainwatch.storage.stories import signature
 
-    signature("warm", "up the permutations")            # drawn once per process, outside the timing
+    signature("warm", "up the permutations")  # drawn once per process, outside the timing
     with throwaway_database("chainwatch_bench_ingest") as url:
         conn = psycopg2.connect(url)
         with conn, conn.cursor() as cur:
             for sid, lang in (("bench_en", "en"), ("bench_zh", "zh")):
-                cur.execute("INSERT INTO sources (id, name, domain, lang, kind) VALUES (%s, %s, %s, %s, 'feed')",
-                            (sid, sid, f"{sid}.example", lang))
+                cur.execute(
+                    "INSERT INTO sources (id, name, domain, lang, kind) VALUES (%s, %s, %s, %s, 'feed')",
+                    (sid, sid, f"{sid}.example", lang),
+                )
         conn.close()
         new_s, first = upsert_all(url, articles, batch)
         same_s, second = upsert_all(url, articles, batch)
@@ -112,11 +126,17 @@ def run(rows: int, batch: int) -> dict:
             stored, stories, size = cur.fetchone()
         conn.close()
     return {
-        "ingest_rows": rows, "ingest_batch": batch, "ingest_build_s": build_s,
-        "ingest_seconds": new_s, "ingest_rows_per_s": rows / new_s,
+        "ingest_rows": rows,
+        "ingest_batch": batch,
+        "ingest_build_s": build_s,
+        "ingest_seconds": new_s,
+        "ingest_rows_per_s": rows / new_s,
         "ingest_unchanged_rows_per_s": rows / same_s,
-        "ingest_inserted": sum(r.inserted for r in first), "ingest_unchanged": sum(r.unchanged for r in second),
-        "ingest_stored": stored, "ingest_stories": stories, "ingest_table_mb": size / 1024 / 1024,
+        "ingest_inserted": sum(r.inserted for r in first),
+        "ingest_unchanged": sum(r.unchanged for r in second),
+        "ingest_stored": stored,
+        "ingest_stories": stories,
+        "ingest_table_mb": size / 1024 / 1024,
     }
 
 
@@ -127,8 +147,10 @@ def main() -> int:
     ap.add_argument("--json", metavar="PATH", help="also write the figures to PATH (python -m bench)")
     args = ap.parse_args()
     r = run(args.rows, args.batch)
-    print(f"ingest: {r['ingest_rows']:,} articles in batches of {r['ingest_batch']} "
-          f"({r['ingest_stored']:,} stored, {r['ingest_stories']:,} stories, table {r['ingest_table_mb']:.0f} MB)")
+    print(
+        f"ingest: {r['ingest_rows']:,} articles in batches of {r['ingest_batch']} "
+        f"({r['ingest_stored']:,} stored, {r['ingest_stories']:,} stories, table {r['ingest_table_mb']:.0f} MB)"
+    )
     print(f"new rows:       {r['ingest_rows_per_s']:,.0f} rows/s ({r['ingest_seconds']:.1f} s)")
     print(f"unchanged rows: {r['ingest_unchanged_rows_per_s']:,.0f} rows/s (nothing written)")
     if args.json:

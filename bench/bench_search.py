@@ -20,6 +20,7 @@ bulk load is done; the schema's indexes are the ones built).
 Measured: wall time of each search() call (new connection, tsquery, search), after one warm-up pass.
 Prints per-query timings (slowest first), p50 / p95 / max, and the load time. Not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,8 @@ DAYS = 3 * 365
 # phrases (kept adjacent, as "tornado cash" is in real text) are added at a middle frequency; a long
 # tail of generated names (tickers, people, projects) at Zipf-decreasing weights makes most words
 # rare, as in real text. Chinese: jieba's own dictionary frequencies (real usage) plus news terms.
-EN_TERMS = """
+EN_TERMS = (
+    """
 crypto|bitcoin|blockchain|exchange|regulators|stablecoin|tornado cash|money laundering|laundering|launder
 mixer|sanctions|ofac|terrorist financing|aml|kyc|travel rule|fatf|sec|cftc|lawsuit|settlement|fined
 enforcement|court|prosecutors|indicted|convicted|sentenced|fraud|scam|scammers|phishing|ponzi scheme
@@ -67,7 +69,10 @@ smart contract|custody|etf approval|spot etf|futures|derivatives|leverage|liquid
 university|students|education|research institute|talent|supply chain|trade finance|tokenization
 real-world assets|enterprise|partnership|adoption|self-regulation|code of conduct|proof of reserves
 imf|bis|fsb|g20|iosco|basel committee|international cooperation|nigeria|hong kong|singapore|dubai
-""".replace("\n", "|").strip("|").split("|")
+""".replace("\n", "|")
+    .strip("|")
+    .split("|")
+)
 
 ZH_TERMS = """
 比特币 以太坊 区块链 数字货币 虚拟货币 交易所 投资者 监管 央行 中国人民银行 数字人民币 试点 跨境支付
@@ -79,14 +84,45 @@ ZH_LATIN = ["USDT", "ICO", "DeFi", "NFT", "Tornado Cash", "Bitcoin"]
 
 
 def _syllable_words(rng: random.Random, n: int) -> list[str]:
-    onsets = ["b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br",
-              "ch", "cr", "dr", "gr", "kr", "pl", "qu", "sh", "st", "tr", "th", "x"]
+    onsets = [
+        "b",
+        "c",
+        "d",
+        "f",
+        "g",
+        "h",
+        "j",
+        "k",
+        "l",
+        "m",
+        "n",
+        "p",
+        "r",
+        "s",
+        "t",
+        "v",
+        "z",
+        "br",
+        "ch",
+        "cr",
+        "dr",
+        "gr",
+        "kr",
+        "pl",
+        "qu",
+        "sh",
+        "st",
+        "tr",
+        "th",
+        "x",
+    ]
     vowels = ["a", "e", "i", "o", "u", "ai", "ea", "io", "ou", "y"]
     codas = ["", "", "n", "r", "s", "x", "l", "m", "nd", "rk", "th", "z"]
     words: set[str] = set()
     while len(words) < n:
-        words.add("".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
-                          for _ in range(rng.randint(2, 3))))
+        words.add(
+            "".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas) for _ in range(rng.randint(2, 3)))
+        )
     return sorted(words)
 
 
@@ -117,8 +153,12 @@ def zh_vocabulary() -> tuple[list[str], list[float]]:
     import jieba
 
     entries = []
-    with open(jieba.get_dict_file().name if hasattr(jieba, "get_dict_file") else
-              os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
+    with open(
+        jieba.get_dict_file().name
+        if hasattr(jieba, "get_dict_file")
+        else os.path.join(os.path.dirname(jieba.__file__), "dict.txt"),
+        encoding="utf-8",
+    ) as fh:
         for line in fh:
             parts = line.split()
             if len(parts) >= 2 and 2 <= len(parts[0]) <= 4:
@@ -131,6 +171,7 @@ def zh_vocabulary() -> tuple[list[str], list[float]]:
     weights += [mid] * len(ZH_TERMS) + [mid / 4] * len(ZH_LATIN)
     return words, weights
 
+
 EN_SOURCES = [f"news{i:02d}" for i in range(35)]
 ZH_SOURCES = [f"zhnews{i}" for i in range(5)]
 
@@ -138,22 +179,56 @@ ZH_SOURCES = [f"zhnews{i}" for i in range(5)]
 RECENT = (START + timedelta(days=DAYS - 30)).isoformat()
 QUARTER = (START + timedelta(days=DAYS - 90)).isoformat()
 QUERIES: list[tuple[str, dict]] = [
-    ("bitcoin", {}), ("crypto", {}), ("market", {}), ("exchange hacked", {}), ("tornado cash", {}),
-    ('"tornado cash"', {}), ("money laundering", {}), ("laundering", {}), ("stablecoin regulation", {}),
-    ("sec lawsuit", {}), ("binance fined", {}), ("etf approval", {}), ("rug pull", {}), ("ponzi scheme", {}),
-    ("phishing scam victims", {}), ("flash loan exploit", {}), ("cbdc pilot", {}), ("e-cny", {}),
-    ("fatf travel rule", {}), ("memecoin frenzy", {}), ("wash trading", {}), ("hack or exploit", {}),
-    ("bitcoin -etf", {}), ("solana outage", {}), ("nigeria", {}), ("quarterly whitepaper roadmap", {}),
-    ("数字人民币", {}), ("洗钱", {}), ("中国人民银行 试点", {}), ("比特币 交易所", {}), ("诈骗", {}),
-    ("bitcoin", {"since": RECENT}), ("crypto", {"label": "money_laundering"}),
-    ("hack", {"label": "security_breach", "since": QUARTER}), ("exchange", {"lang": "en", "since": RECENT}),
-    ("market", {"source": "news07"}), ("token", {"source": "news13", "since": QUARTER}),
-    ("stablecoin", {"label": "stablecoins_payments"}), ("sanctions", {"label": "money_laundering", "lang": "en"}),
-    ("数字人民币", {"lang": "zh"}), ("洗钱", {"label": "money_laundering"}), ("区块链", {"lang": "zh", "since": QUARTER}),
-    ("bitcoin", {"lang": "zh"}), ("ICO", {"lang": "zh"}), ("tornado cash", {"until": QUARTER}),
+    ("bitcoin", {}),
+    ("crypto", {}),
+    ("market", {}),
+    ("exchange hacked", {}),
+    ("tornado cash", {}),
+    ('"tornado cash"', {}),
+    ("money laundering", {}),
+    ("laundering", {}),
+    ("stablecoin regulation", {}),
+    ("sec lawsuit", {}),
+    ("binance fined", {}),
+    ("etf approval", {}),
+    ("rug pull", {}),
+    ("ponzi scheme", {}),
+    ("phishing scam victims", {}),
+    ("flash loan exploit", {}),
+    ("cbdc pilot", {}),
+    ("e-cny", {}),
+    ("fatf travel rule", {}),
+    ("memecoin frenzy", {}),
+    ("wash trading", {}),
+    ("hack or exploit", {}),
+    ("bitcoin -etf", {}),
+    ("solana outage", {}),
+    ("nigeria", {}),
+    ("quarterly whitepaper roadmap", {}),
+    ("数字人民币", {}),
+    ("洗钱", {}),
+    ("中国人民银行 试点", {}),
+    ("比特币 交易所", {}),
+    ("诈骗", {}),
+    ("bitcoin", {"since": RECENT}),
+    ("crypto", {"label": "money_laundering"}),
+    ("hack", {"label": "security_breach", "since": QUARTER}),
+    ("exchange", {"lang": "en", "since": RECENT}),
+    ("market", {"source": "news07"}),
+    ("token", {"source": "news13", "since": QUARTER}),
+    ("stablecoin", {"label": "stablecoins_payments"}),
+    ("sanctions", {"label": "money_laundering", "lang": "en"}),
+    ("数字人民币", {"lang": "zh"}),
+    ("洗钱", {"label": "money_laundering"}),
+    ("区块链", {"lang": "zh", "since": QUARTER}),
+    ("bitcoin", {"lang": "zh"}),
+    ("ICO", {"lang": "zh"}),
+    ("tornado cash", {"until": QUARTER}),
     ("pump dump", {"label": "market_manipulation", "since": QUARTER, "until": RECENT}),
-    ("regulators", {"label": "cbdc"}), ("defi protocol", {"label": "talent_education"}),
-    ("court", {"since": RECENT, "source": "news21", "lang": "en"}), ("bitcoin price", {"limit": 100}),
+    ("regulators", {"label": "cbdc"}),
+    ("defi protocol", {"label": "talent_education"}),
+    ("court", {"since": RECENT, "source": "news21", "lang": "en"}),
+    ("bitcoin price", {"limit": 100}),
 ]
 
 
@@ -165,8 +240,9 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _sentences(rng: random.Random, vocab: tuple[list[str], list[float]], count: int, lo: int, hi: int,
-               sep: str) -> list[str]:
+def _sentences(
+    rng: random.Random, vocab: tuple[list[str], list[float]], count: int, lo: int, hi: int, sep: str
+) -> list[str]:
     words, weights = vocab
     cum = list(itertools.accumulate(weights))
     return [sep.join(rng.choices(words, cum_weights=cum, k=rng.randint(lo, hi))) for _ in range(count)]
@@ -175,8 +251,12 @@ def _sentences(rng: random.Random, vocab: tuple[list[str], list[float]], count: 
 def _copy(cur, table: str, rows: list[tuple]) -> None:
     buf = io.StringIO()
     for row in rows:
-        buf.write("\t".join("\\N" if v is None else str(v).replace("\\", "\\\\").replace("\t", " ")
-                            .replace("\n", " ") for v in row) + "\n")
+        buf.write(
+            "\t".join(
+                "\\N" if v is None else str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ") for v in row
+            )
+            + "\n"
+        )
     buf.seek(0)
     cur.copy_from(buf, table, sep="\t", null="\\N")
 
@@ -210,14 +290,17 @@ CROSS JOIN LATERAL (
 ) t
 """
 
+
 def label_articles(cur) -> None:
     """Classify every article the way the model roughly does: positive for a label when the article has
     one of the label's taxonomy keywords (English phrases; Chinese keywords through the jieba tokens), so
     labels go with the words, as in real data. Articles without any keyword are classified, unlabelled."""
-    from nlp import taxonomy
+    from chainwatch import taxonomy
 
-    cur.execute("INSERT INTO classified_articles (article_id, model_version, status) "
-                "SELECT id, %s, 'ok' FROM articles", (MODEL,))
+    cur.execute(
+        "INSERT INTO classified_articles (article_id, model_version, status) SELECT id, %s, 'ok' FROM articles",
+        (MODEL,),
+    )
     for lab in taxonomy.load():
         en = [k for k in lab.keywords.get("en", ()) if k.strip()]
         zh = [t for t in (zh_tokens(k) for k in lab.keywords.get("zh", ())) if t]
@@ -232,13 +315,15 @@ def label_articles(cur) -> None:
                       SELECT plainto_tsquery('simple', k) FROM unnest(%(zh)s::text[]) k) parts
                   WHERE numnode(q) > 0) kw
             WHERE a.tsv @@ kw.q
-            """, {"model": MODEL, "label": lab.id, "en": en, "zh": zh})
+            """,
+            {"model": MODEL, "label": lab.id, "en": en, "zh": zh},
+        )
         _say(f"  label {lab.id}: {cur.rowcount:,} articles")
 
 
 def generate(url: str, rows: int, chunk: int = 50_000) -> float:
+    from chainwatch import taxonomy
     from chainwatch.storage.labels import sync_labels
-    from nlp import taxonomy
 
     t0 = time.perf_counter()
     rng = random.Random(42)
@@ -255,24 +340,40 @@ def generate(url: str, rows: int, chunk: int = 50_000) -> float:
     cur.execute("SET enable_mergejoin = off")
     sync_labels(cur, taxonomy.load())
     for sid in EN_SOURCES + ZH_SOURCES:
-        cur.execute("INSERT INTO sources (id, name, domain, lang, kind) VALUES (%s, %s, %s, %s, 'feed')",
-                    (sid, sid.title(), f"{sid}.example", "zh" if sid.startswith("zh") else "en"))
+        cur.execute(
+            "INSERT INTO sources (id, name, domain, lang, kind) VALUES (%s, %s, %s, %s, 'feed')",
+            (sid, sid.title(), f"{sid}.example", "zh" if sid.startswith("zh") else "en"),
+        )
     cur.execute("INSERT INTO model_versions (version, encoder) VALUES (%s, 'bench')", (MODEL,))
     cur.execute("CREATE UNLOGGED TABLE bench_pool (zh boolean, n int, text text, tokens text, PRIMARY KEY (zh, n))")
-    _copy(cur, "bench_pool", [(False, i, s.capitalize(), None) for i, s in enumerate(en_pool)]
-          + [(True, i, s, zh_tokens(s)) for i, s in enumerate(zh_pool)])
+    _copy(
+        cur,
+        "bench_pool",
+        [(False, i, s.capitalize(), None) for i, s in enumerate(en_pool)]
+        + [(True, i, s, zh_tokens(s)) for i, s in enumerate(zh_pool)],
+    )
     cur.execute("ANALYZE bench_pool")
 
     # Bulk load: drop secondary indexes now, rebuild them after.
-    cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
-                "AND tablename IN ('articles', 'classifications', 'classified_articles') "
-                "AND indexname NOT IN (SELECT conname FROM pg_constraint)")
+    cur.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+        "AND tablename IN ('articles', 'classifications', 'classified_articles') "
+        "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+    )
     secondary = cur.fetchall()
     for name, _ in secondary:
         cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
-    params = {"start": START.isoformat() + "T00:00:00Z", "secs": DAYS * 86400, "zh_sources": ZH_SOURCES,
-              "en_sources": EN_SOURCES, "n_zh_src": len(ZH_SOURCES), "n_en_src": len(EN_SOURCES),
-              "n_zh": n_zh, "n_en": n_en, "rows": rows}
+    params = {
+        "start": START.isoformat() + "T00:00:00Z",
+        "secs": DAYS * 86400,
+        "zh_sources": ZH_SOURCES,
+        "en_sources": EN_SOURCES,
+        "n_zh_src": len(ZH_SOURCES),
+        "n_en_src": len(EN_SOURCES),
+        "n_zh": n_zh,
+        "n_en": n_en,
+        "rows": rows,
+    }
     for lo in range(1, rows + 1, chunk):
         hi = min(rows, lo + chunk - 1)
         cur.execute(LOAD_SQL, {**params, "lo": lo, "hi": hi})
@@ -308,7 +409,7 @@ def main() -> None:
     ap.add_argument("--db", help=f"database name (default {DB_NAME}); the suite uses its own")
     ap.add_argument("--json", metavar="PATH", help="also write the figures to PATH (python -m bench)")
     args = ap.parse_args()
-    globals()["DB_NAME"] = args.db or DB_NAME   # main() reads the module-level name
+    globals()["DB_NAME"] = args.db or DB_NAME  # main() reads the module-level name
     import chainwatch.search as search_module
 
     if args.pool:
@@ -338,8 +439,10 @@ def main() -> None:
         _say(f"generated in {load_s:.0f} s")
     try:
         with psycopg2.connect(url) as conn, conn.cursor() as cur:
-            cur.execute("SELECT count(*), count(*) FILTER (WHERE lang = 'zh'), pg_size_pretty(pg_total_relation_size('articles'))"
-                        " FROM articles")
+            cur.execute(
+                "SELECT count(*), count(*) FILTER (WHERE lang = 'zh'), pg_size_pretty(pg_total_relation_size('articles'))"
+                " FROM articles"
+            )
             n, n_zh, size = cur.fetchone()
             cur.execute("SELECT count(*) FROM classifications")
             n_cls = cur.fetchone()[0]
@@ -355,21 +458,35 @@ def main() -> None:
                 times.append((time.perf_counter() - t0) * 1000)
             samples += times
             per_query.append((statistics.median(times), len(hits), q, kw))
-        print(f"corpus: {n:,} articles ({n_zh:,} zh), {n_cls:,} positive labels, articles table {size}"
-              + (f"; generated in {load_s:.0f} s" if load_s is not None else " (reused)"))
-        print(f"{len(QUERIES)} queries x {args.repeat} runs, pool {search_module.POOL}, first window "
-              f"{search_module.WINDOW or 'all'}; ms per search() call, new connection each:")
+        print(
+            f"corpus: {n:,} articles ({n_zh:,} zh), {n_cls:,} positive labels, articles table {size}"
+            + (f"; generated in {load_s:.0f} s" if load_s is not None else " (reused)")
+        )
+        print(
+            f"{len(QUERIES)} queries x {args.repeat} runs, pool {search_module.POOL}, first window "
+            f"{search_module.WINDOW or 'all'}; ms per search() call, new connection each:"
+        )
         for ms, count, q, kw in sorted(per_query, reverse=True)[:12]:
             print(f"  {ms:8.1f} ms  {count:>3} hits  {q!r} {kw or ''}")
-        print(f"p50 {_pct(samples, 0.50):.1f} ms   p95 {_pct(samples, 0.95):.1f} ms   "
-              f"max {max(samples):.1f} ms   (target: p95 < 200 ms)")
+        print(
+            f"p50 {_pct(samples, 0.50):.1f} ms   p95 {_pct(samples, 0.95):.1f} ms   "
+            f"max {max(samples):.1f} ms   (target: p95 < 200 ms)"
+        )
         if args.json:
             import json
 
             with open(args.json, "w", encoding="utf-8") as fh:
-                json.dump({"search_rows": n, "search_queries": len(QUERIES) * args.repeat,
-                           "search_p50_ms": _pct(samples, 0.50), "search_p95_ms": _pct(samples, 0.95),
-                           "search_max_ms": max(samples), "search_generation_s": load_s}, fh)
+                json.dump(
+                    {
+                        "search_rows": n,
+                        "search_queries": len(QUERIES) * args.repeat,
+                        "search_p50_ms": _pct(samples, 0.50),
+                        "search_p95_ms": _pct(samples, 0.95),
+                        "search_max_ms": max(samples),
+                        "search_generation_s": load_s,
+                    },
+                    fh,
+                )
     finally:
         if not args.keep:
             with admin.cursor() as cur:

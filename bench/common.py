@@ -3,6 +3,7 @@
 Nothing here measures anything: throwaway databases on the benchmark server, peak memory, and a
 description of the machine, written next to every result so figures are never compared blind.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -11,8 +12,8 @@ import platform
 import resource
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,8 +21,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # The server benchmarks use; the test suite's variable is honoured too (same meaning).
-ADMIN_URL = (os.environ.get("BENCH_PG_ADMIN_URL") or os.environ.get("TEST_PG_ADMIN_URL")
-             or "postgresql://postgres@127.0.0.1:5432/postgres")
+ADMIN_URL = (
+    os.environ.get("BENCH_PG_ADMIN_URL")
+    or os.environ.get("TEST_PG_ADMIN_URL")
+    or "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def db_url(name: str) -> str:

@@ -11,18 +11,22 @@ Environment knobs (all optional):
 - CHAINWATCH_REPLAY_PROXY: `http://127.0.0.1:PORT` of a chainwatch.replay.ReplayServer (tests, demo).
 - SMTP_HOST (+ SMTP_*): read by chainwatch.config; when set, digests and alerts are emailed.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import PurePath
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from chainwatch import config
+from chainwatch.digests.weeks import last_complete_week
 from chainwatch.errors import ChainWatchError
+from chainwatch.runners.maintenance import DEFAULT_CRAWL_RUN_RETENTION_DAYS, DEFAULT_HEALTH_FAIL_ON
+from spiders import registry
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +35,19 @@ ARTICLES_ASSET_URI = "chainwatch://articles"
 CLASSIFICATIONS_ASSET_URI = "chainwatch://classifications"
 
 # Connection extras that are libpq connection parameters (passed through as URL query parameters).
-_LIBPQ_EXTRAS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "connect_timeout",
-                 "application_name", "options", "target_session_attrs", "keepalives", "keepalives_idle")
+_LIBPQ_EXTRAS = (
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "sslcrl",
+    "connect_timeout",
+    "application_name",
+    "options",
+    "target_session_attrs",
+    "keepalives",
+    "keepalives_idle",
+)
 
 
 def default_args(*, retry_delay_minutes: int, timeout_hours: int) -> dict:
@@ -46,7 +61,7 @@ def default_args(*, retry_delay_minutes: int, timeout_hours: int) -> dict:
 
 
 def conn_id() -> str:
-    return os.environ.get("CHAINWATCH_DB_CONN_ID") or DEFAULT_CONN_ID
+    return config.airflow_conn_id(DEFAULT_CONN_ID)
 
 
 def connection_to_url(conn: Any) -> str:
@@ -83,8 +98,8 @@ def database_url(conn_id_: str | None = None) -> str | None:
     """
     cid = conn_id_ or conn_id()
     try:
-        from airflow.sdk import Connection
-        from airflow.sdk.exceptions import AirflowNotFoundException
+        from airflow.sdk import Connection  # optional: only inside an Airflow task
+        from airflow.sdk.exceptions import AirflowNotFoundException  # optional: only inside an Airflow task
     except ImportError:  # no Airflow: plain environment
         return config.database_url_from_env()
     try:
@@ -97,24 +112,18 @@ def database_url(conn_id_: str | None = None) -> str | None:
     return connection_to_url(conn)
 
 
-def env_list(name: str) -> list[str]:
-    return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
-
-
 def select_sources(requested: Iterable[str] | None = None) -> list[str]:
     """Source ids to crawl: `requested` (run params), else CHAINWATCH_SOURCES, else every enabled source.
 
     Unknown ids raise (spiders.registry.RegistryError): a typo must not look like a quiet, empty crawl.
     """
-    from spiders import registry
-
-    wanted = [s for s in (requested or []) if s] or env_list("CHAINWATCH_SOURCES")
+    wanted = [s for s in (requested or []) if s] or config.crawl_sources()
     return list(dict.fromkeys(src.id for src in registry.select_sources(wanted or None)))
 
 
 def replay_proxy(requested: str | None = None) -> str | None:
     """The replay proxy from the run config, else CHAINWATCH_REPLAY_PROXY, else None (the live web)."""
-    return (requested or "").strip() or os.environ.get("CHAINWATCH_REPLAY_PROXY") or None
+    return (requested or "").strip() or config.replay_proxy()
 
 
 def crawl_run_id(airflow_run_id: str) -> str:
@@ -123,55 +132,38 @@ def crawl_run_id(airflow_run_id: str) -> str:
 
 
 def check_crawl(summary: Any, source_id: str) -> dict:
-    """The crawl summary (spiders.crawl.CrawlSummary) as a dict; raises when the source's run failed or
+    """The crawl summary (chainwatch.runners.crawl.CrawlSummary) as a dict; raises when the source's run failed or
     was interrupted, so its task fails and retries ('degraded' passes: the source_health check reports it)."""
     data = to_xcom(summary)
     status = _source_status(data, source_id)
     if status in ("failed", "interrupted"):
-        row = data.get("per_source", {}).get(source_id, {}) if isinstance(data.get("per_source"), dict) else {}
+        row = data["per_source"][source_id]
         raise ChainWatchError(f"crawl of source {source_id!r} {status}: {row.get('note') or data}")
     return data
 
 
-def _source_status(data: Any, source_id: str) -> str | None:
-    if not isinstance(data, dict):
-        return None
-    for key in ("sources", "runs", "per_source"):
-        per = data.get(key)
-        if isinstance(per, dict) and isinstance(per.get(source_id), dict):
-            return per[source_id].get("status")
-        if isinstance(per, list):
-            for item in per:
-                if isinstance(item, dict) and item.get("source_id", item.get("source")) == source_id:
-                    return item.get("status")
-    if source_id in (data.get("failed") or ()):
-        return "failed"
-    return data.get("status")
+def _source_status(data: dict, source_id: str) -> str | None:
+    """The source's crawl_runs status in a CrawlSummary's `per_source` (None: the source was not crawled)."""
+    row = data.get("per_source", {}).get(source_id)
+    return row.get("status") if row else None
 
 
 def retention_settings(params: dict | None = None) -> dict:
     """Retention periods (days) from the run params, else the environment; 0 keeps everything."""
-    from chainwatch.maintenance import DEFAULT_CRAWL_RUN_RETENTION_DAYS
-
     params = params or {}
 
-    def pick(param: str, env: str, default: int) -> int:
+    def pick(param: str, kind: str, default: int) -> int:
         value = params.get(param)
-        if value is None:
-            value = os.environ.get(env) or default
-        return int(value)
+        return config.retention_days(kind, default) if value is None else int(value)
 
     return {
-        "crawl_run_days": pick("crawl_run_retention_days", "CHAINWATCH_RETENTION_CRAWL_RUNS_DAYS",
-                               DEFAULT_CRAWL_RUN_RETENTION_DAYS),
-        "article_days": pick("article_retention_days", "CHAINWATCH_RETENTION_ARTICLES_DAYS", 0),
+        "crawl_run_days": pick("crawl_run_retention_days", "crawl_runs", DEFAULT_CRAWL_RUN_RETENTION_DAYS),
+        "article_days": pick("article_retention_days", "articles", 0),
     }
 
 
 def health_fail_on(requested: Iterable[str] | None = None) -> tuple[str, ...]:
-    from chainwatch.maintenance import DEFAULT_HEALTH_FAIL_ON
-
-    return tuple(requested or env_list("CHAINWATCH_HEALTH_FAIL_ON") or DEFAULT_HEALTH_FAIL_ON)
+    return tuple(requested or config.health_fail_on() or DEFAULT_HEALTH_FAIL_ON)
 
 
 def last_complete_iso_week(moment: datetime) -> str:
@@ -179,10 +171,8 @@ def last_complete_iso_week(moment: datetime) -> str:
 
     A Monday 06:00 run gets the week that ended the Sunday before; so does any moment of that week.
     """
-    from chainwatch.digests.weeks import last_complete_week
-
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return str(last_complete_week(moment))
 
 

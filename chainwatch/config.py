@@ -3,6 +3,7 @@
 Nothing here holds a secret: passwords come in through DATABASE_URL / SMTP_* variables
 (or an Airflow connection, see dags/), never from the repository.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,3 +51,61 @@ def smtp_settings() -> SmtpSettings | None:
 
 def database_url_from_env() -> str | None:
     return os.environ.get("DATABASE_URL") or None
+
+
+def env_list(name: str) -> list[str]:
+    """A comma-separated variable as a list, blanks dropped."""
+    return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment with `overrides`, for a child process (the crawl's Scrapy child)."""
+    return {**os.environ, **overrides}
+
+
+def log_level() -> str:
+    """CHAINWATCH_LOG: the log level name (default WARNING)."""
+    return os.environ.get("CHAINWATCH_LOG", "WARNING").upper()
+
+
+def taxonomy_path(default: Path) -> Path:
+    """CHAINWATCH_TAXONOMY: another taxonomy file instead of the bundled one."""
+    return Path(os.environ.get("CHAINWATCH_TAXONOMY", default))
+
+
+# -- the Airflow deployment (dags/, chainwatch.airflow_support) --------------------------------
+
+
+def airflow_conn_id(default: str) -> str:
+    """CHAINWATCH_DB_CONN_ID: the Airflow connection that holds ChainWatch's database."""
+    return os.environ.get("CHAINWATCH_DB_CONN_ID") or default
+
+
+def crawl_sources() -> list[str]:
+    """CHAINWATCH_SOURCES: the source ids the crawl DAG is limited to (empty: every enabled source)."""
+    return env_list("CHAINWATCH_SOURCES")
+
+
+def replay_proxy() -> str | None:
+    """CHAINWATCH_REPLAY_PROXY: `http://127.0.0.1:PORT` of a replay server to crawl through (tests, demo)."""
+    return os.environ.get("CHAINWATCH_REPLAY_PROXY") or None
+
+
+def retention_days(kind: str, default: int) -> int:
+    """CHAINWATCH_RETENTION_CRAWL_RUNS_DAYS / CHAINWATCH_RETENTION_ARTICLES_DAYS (`kind`: crawl_runs | articles)."""
+    return int(os.environ.get(f"CHAINWATCH_RETENTION_{kind.upper()}_DAYS") or default)
+
+
+def health_fail_on() -> list[str]:
+    """CHAINWATCH_HEALTH_FAIL_ON: the health flags that fail the maintenance check (empty: the default)."""
+    return env_list("CHAINWATCH_HEALTH_FAIL_ON")
+
+
+def schedule(dag: str, default: str) -> str:
+    """CHAINWATCH_<DAG>_SCHEDULE: a DAG's schedule (crawl, digest, maintenance)."""
+    return os.environ.get(f"CHAINWATCH_{dag.upper()}_SCHEDULE", default)
+
+
+def crawl_parallelism(default: int = 4) -> int:
+    """CHAINWATCH_CRAWL_PARALLELISM: how many sources one crawl DAG run crawls at once."""
+    return int(os.environ.get("CHAINWATCH_CRAWL_PARALLELISM", str(default)))

@@ -10,17 +10,20 @@ advisory lock, so concurrent `db upgrade` calls (two Airflow workers starting at
 cannot apply a file twice. A dependency-free runner was preferred over yoyo-migrations:
 yoyo would add a package for ~40 lines of behaviour and is not aware of our embedded server.
 """
+
 from __future__ import annotations
 
 import contextlib
 import logging
 import re
 import time
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import psycopg2
 import psycopg2.extras
+from psycopg2 import sql
 
 from chainwatch import config
 from chainwatch.errors import DatabaseUnavailable
@@ -37,8 +40,6 @@ _embedded = None
 def _embedded_url() -> str:
     global _embedded
     if _embedded is None:
-        import warnings
-
         with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
             warnings.simplefilter("ignore")
             import pgserver  # imported lazily: only the embedded default needs it
@@ -60,8 +61,6 @@ def _ensure_database(admin_url: str, name: str) -> None:
         with conn.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             if cur.fetchone() is None:
-                from psycopg2 import sql
-
                 cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     finally:
         conn.close()

@@ -10,15 +10,17 @@ It serves a snapshot folder laid out as `<root>/<host>/<path>` and answers two w
 "headers"}; without an entry, "/" and "dir/" map to index.html and the type is guessed.
 A `faults` mapping ("host/path" -> callable(handler) -> bool) lets tests inject errors.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import mimetypes
+import sys
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ def _guess_type(path: Path, head: bytes) -> str:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_Server"
+    server: _Server
     protocol_version = "HTTP/1.1"
 
     def log_message(self, fmt, *args):  # quiet by default; count instead
@@ -106,7 +108,6 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         # A client that hangs up mid-response (timeouts, cancelled requests) is normal for a
         # crawler: note it instead of printing a traceback.
-        import sys
 
         exc = sys.exc_info()[1]
         if isinstance(exc, (ConnectionResetError, BrokenPipeError, TimeoutError)):
@@ -122,8 +123,7 @@ class _Server(ThreadingHTTPServer):
 class ReplayServer:
     """`with ReplayServer(root) as srv: srv.proxy_url` -> 'http://127.0.0.1:PORT'."""
 
-    def __init__(self, root: Path | str, port: int = 0, faults: dict[str, Fault] | None = None,
-                 strip_www: bool = True):
+    def __init__(self, root: Path | str, port: int = 0, faults: dict[str, Fault] | None = None, strip_www: bool = True):
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"replay snapshot folder not found: {self.root}")
@@ -146,7 +146,7 @@ class ReplayServer:
     def faults(self) -> dict[str, Fault]:
         return self._server.faults
 
-    def start(self) -> "ReplayServer":
+    def start(self) -> ReplayServer:
         self._thread.start()
         return self
 
@@ -154,7 +154,7 @@ class ReplayServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "ReplayServer":
+    def __enter__(self) -> ReplayServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

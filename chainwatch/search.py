@@ -20,15 +20,16 @@ Strategy (docs/schema.md, "Full-text search"):
 All SQL is in sql/search/*.sql; values travel as parameters. The search runs in a READ ONLY
 transaction.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import psycopg2
 
-from chainwatch import config, db
+from chainwatch import config, db, taxonomy
 from chainwatch.errors import ChainWatchError
 from chainwatch.sqlfiles import load_statement
 from chainwatch.textsearch import zh_tokens, zh_words
@@ -91,6 +92,7 @@ def _check_text(name: str, value: object) -> str:
 
 # -- query -> tsquery ingredients ---------------------------------------------------------------
 
+
 def _cover(word: str, subs: list[str]) -> list[str]:
     """Fewest sub-words that tile `word` exactly (in order); [] when they cannot."""
     n = len(word)
@@ -126,6 +128,7 @@ def split_query(query: str) -> tuple[str, list[tuple[str, str]]]:
 
 # -- argument checks ----------------------------------------------------------------------------
 
+
 def _as_bound(name: str, value: date | datetime | str | None, *, end: bool) -> datetime | None:
     """A UTC instant: a date means its start (since) or the start of the next day (until, inclusive)."""
     if value is None:
@@ -138,18 +141,17 @@ def _as_bound(name: str, value: date | datetime | str | None, *, end: bool) -> d
         except ValueError:
             raise SearchError(f"invalid date {_show(value)} for {name} (want YYYY-MM-DD)") from None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         try:
             day = value + timedelta(days=1) if end else value
         except OverflowError:
             raise SearchError(f"date {value} for {name} is out of range") from None
-        return datetime.combine(day, time.min, tzinfo=timezone.utc)
+        return datetime.combine(day, time.min, tzinfo=UTC)
     raise SearchError(f"invalid date {_show(value)} for {name} (want YYYY-MM-DD)")
 
 
 def _valid_labels(cur) -> list[str]:
-    from nlp import taxonomy
 
     cur.execute("SELECT id FROM labels")
     return sorted({r[0] for r in cur.fetchall()} | set(taxonomy.label_ids()))
@@ -172,11 +174,13 @@ def _check_source(cur, source: str) -> None:
 
 # -- snippets -----------------------------------------------------------------------------------
 
+
 def _zh_snippet(text: str, groups: list[tuple[str, str]], width: int = 40) -> str | None:
     """A window of Chinese text around the first query word (or sub-word) found, marked like ts_headline."""
     # a word itself when the text has it, else its sub-words (how the article matched)
-    cands = sorted({c for word, parts in groups for c in ([word] if word in text else parts.split())},
-                   key=len, reverse=True)
+    cands = sorted(
+        {c for word, parts in groups for c in ([word] if word in text else parts.split())}, key=len, reverse=True
+    )
     pattern = re.compile("|".join(re.escape(c) for c in cands)) if cands else None
     m = pattern.search(text) if pattern else None
     if m is None:
@@ -187,6 +191,7 @@ def _zh_snippet(text: str, groups: list[tuple[str, str]], width: int = 40) -> st
 
 
 # -- search -------------------------------------------------------------------------------------
+
 
 def _newest_matches(cur, statement: str, params: dict) -> list[int]:
     """Ids of the newest POOL matches: windows of WINDOW, 2x and 4x ids from the newest down, then one
@@ -209,10 +214,17 @@ def _newest_matches(cur, statement: str, params: dict) -> list[int]:
     return ids
 
 
-def search(query: str, *, label: str | None = None, since: date | str | None = None,
-           until: date | str | None = None,
-           lang: str | None = None, source: str | None = None, limit: int = 20,
-           database_url: str | None = None) -> list[SearchHit]:
+def search(
+    query: str,
+    *,
+    label: str | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    lang: str | None = None,
+    source: str | None = None,
+    limit: int = 20,
+    database_url: str | None = None,
+) -> list[SearchHit]:
     """Articles matching `query`, best first. Raises SearchError (a ChainWatchError) on bad arguments.
 
     `since`/`until` are UTC days, both inclusive (dates, datetimes or YYYY-MM-DD text). `label` is a
@@ -251,8 +263,9 @@ def search(query: str, *, label: str | None = None, since: date | str | None = N
                 _check_label(cur, label)
             if source is not None:
                 _check_source(cur, source)
-            cur.execute(_sql("tsquery"), {"en": en, "zh_words": [w for w, _ in groups],
-                                          "zh_parts": [p for _, p in groups]})
+            cur.execute(
+                _sql("tsquery"), {"en": en, "zh_words": [w for w, _ in groups], "zh_parts": [p for _, p in groups]}
+            )
             tsq = cur.fetchone()[0]
             if not tsq:
                 return []  # only stop words or punctuation: nothing can match
@@ -278,11 +291,21 @@ def search(query: str, *, label: str | None = None, since: date | str | None = N
         conn.close()
 
     hits = []
-    for (aid, title, url, src, published, lng, rank, headline, labels, zh_text) in rows:
+    for aid, title, url, src, published, lng, rank, headline, labels, zh_text in rows:
         snippet = headline or ""
         if zh_text and groups and _START not in snippet:
             snippet = _zh_snippet(zh_text, groups) or snippet
-        hits.append(SearchHit(article_id=aid, title=title, url=url, source=src, published_at=published,
-                              lang=lng, rank=float(rank), snippet=" ".join(snippet.split()),
-                              labels=list(labels or [])))
+        hits.append(
+            SearchHit(
+                article_id=aid,
+                title=title,
+                url=url,
+                source=src,
+                published_at=published,
+                lang=lng,
+                rank=float(rank),
+                snippet=" ".join(snippet.split()),
+                labels=list(labels or []),
+            )
+        )
     return hits

@@ -5,6 +5,7 @@ also emits the shorter words inside long ones) and stored as space-separated tok
 `articles.zh_tokens`, indexed with the 'simple' configuration. Queries go through the same
 segmentation, so both sides agree on word boundaries.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,7 +22,7 @@ def has_cjk(text: str | None) -> bool:
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import jieba
+    import jieba  # jieba is slow to import; only Chinese text needs it
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()

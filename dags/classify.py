@@ -2,7 +2,7 @@
 ### classify: label newly stored articles
 
 Data-aware: scheduled on the `chainwatch://articles` Asset, so it runs after crawl tasks store
-articles (several crawl events queue into one run). Calls `nlp.pipeline.classify_pending()`,
+articles (several crawl events queue into one run). Calls `chainwatch.runners.classify.classify_pending()`,
 which classifies every article the current model has not seen yet, and emits
 `chainwatch://classifications`.
 
@@ -10,9 +10,11 @@ which classifies every article the current model has not seen yet, and emits
 
 **Database**: the Airflow connection `chainwatch_db` (`CHAINWATCH_DB_CONN_ID`), else `DATABASE_URL`.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from airflow.sdk import Asset, Param, dag, task
 
@@ -25,25 +27,32 @@ CLASSIFICATIONS = Asset(cw.CLASSIFICATIONS_ASSET_URI)
 @dag(
     dag_id="classify",
     schedule=[ARTICLES],
-    start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=3),
     default_args=cw.default_args(retry_delay_minutes=5, timeout_hours=2),
     params={
-        "limit": Param(None, type=["null", "integer"], minimum=1,
-                       description="Classify at most this many articles (empty: all pending)."),
+        "limit": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            description="Classify at most this many articles (empty: all pending).",
+        ),
     },
     tags=["chainwatch", "nlp"],
     doc_md=__doc__,
 )
-def classify():
+def classify() -> None:
     @task(outlets=[CLASSIFICATIONS])
-    def classify_pending(params=None) -> dict:
-        from nlp.pipeline import classify_pending as run_classify
+    def classify_pending(params: dict[str, Any] | None = None) -> dict[str, Any]:
+        params = params or {}  # Airflow passes the run params; None only outside a run
+        from chainwatch.runners.classify import (
+            classify_pending as run_classify,  # imported when the task runs, so parsing the DAG file stays fast
+        )
 
         summary = run_classify(database_url=cw.database_url(), limit=params.get("limit"))
-        return cw.to_xcom(summary)
+        return dict(cw.to_xcom(summary))
 
     classify_pending()
 

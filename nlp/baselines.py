@@ -4,6 +4,7 @@
 - zero-shot: cosine similarity between the item's embedding and its label's name + description
   (E5 `query:` side); only a per-label threshold is learned, on the train split.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from nlp.taxonomy import Label
+from chainwatch.taxonomy import Label
 
 # Common English endings, so "scam" finds "scams" and "hack" finds "hacked", but "ban" not "bank".
 _SUFFIX = r"(?:s|es|ed|d|ing|er|ers|ion|ions|or|ors|e)?"

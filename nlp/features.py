@@ -6,16 +6,18 @@ read), scaled by `keyword_weight`. The indicators carry rare, precise terms (was
 that a small encoder's pooled vectors blur; on the dev split they added several points of macro-F1
 (docs/classifier.md).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
+from chainwatch.taxonomy import Label
 from nlp.baselines import keyword_predictions
-from nlp.taxonomy import Label
 
 
-def build(vectors: np.ndarray, texts: list[str], labels: tuple[Label, ...] | list[Label],
-          keyword_weight: float) -> np.ndarray:
+def build(
+    vectors: np.ndarray, texts: list[str], labels: tuple[Label, ...] | list[Label], keyword_weight: float
+) -> np.ndarray:
     """[items, features + labels] float32 (no indicators when keyword_weight is 0)."""
     vectors = np.asarray(vectors, np.float32).reshape(len(texts), -1)
     if keyword_weight <= 0:

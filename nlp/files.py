@@ -4,6 +4,7 @@ Input lines: {"id", "title", "text", "lang"?}. Output lines, in input order:
 {"id", "labels", "scores", "evidence", "status", "detail", "model_version"}. A line that is not a JSON
 object still gets an output line (status error, id = "line N" when it has none): never a failed file.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,14 @@ import logging
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
-from nlp.contracts import ClassifierInput, ClassifierOutput
+from chainwatch.contracts import ClassifierInput, ClassifierOutput
+from nlp.classifier import load_classifier
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +35,10 @@ class FileSummary:
     def line(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()))
         rate = self.items / self.seconds if self.seconds else 0.0
-        return (f"classified {self.items} items with {self.model_version} in {self.seconds:.1f} s ({rate:.0f}/s): "
-                f"{counts or 'nothing'}; {self.positives} positive labels")
+        return (
+            f"classified {self.items} items with {self.model_version} in {self.seconds:.1f} s ({rate:.0f}/s): "
+            f"{counts or 'nothing'}; {self.positives} positive labels"
+        )
 
 
 def parse_line(line: str, number: int) -> ClassifierInput | ClassifierOutput:
@@ -48,13 +53,21 @@ def parse_line(line: str, number: int) -> ClassifierInput | ClassifierOutput:
     if item_id is None or isinstance(item_id, (dict, list)):
         return ClassifierOutput(f"line {number}", {}, [], {}, "", "error", f"line {number}: no usable 'id'")
     lang = row.get("lang")
-    return ClassifierInput(item_id, row.get("title") or "", row.get("text") or "",
-                           lang if isinstance(lang, str) else None)
+    return ClassifierInput(
+        item_id, row.get("title") or "", row.get("text") or "", lang if isinstance(lang, str) else None
+    )
 
 
 def output_record(out: ClassifierOutput) -> dict:
-    return {"id": out.id, "labels": out.labels, "scores": out.scores, "evidence": out.evidence,
-            "status": out.status, "detail": out.detail, "model_version": out.model_version}
+    return {
+        "id": out.id,
+        "labels": out.labels,
+        "scores": out.scores,
+        "evidence": out.evidence,
+        "status": out.status,
+        "detail": out.detail,
+        "model_version": out.model_version,
+    }
 
 
 @contextmanager
@@ -66,9 +79,9 @@ def _open(path: Path | str, mode: str) -> Iterator[IO[str]]:
         yield fh
 
 
-def classify_file(input_path: Path | str, output_path: Path | str, *, batch_size: int = 64,
-                  progress: bool = False) -> FileSummary:
-    from nlp.classifier import load_classifier
+def classify_file(
+    input_path: Path | str, output_path: Path | str, *, batch_size: int = 64, progress: bool = False
+) -> FileSummary:
 
     started = time.monotonic()
     clf = load_classifier()

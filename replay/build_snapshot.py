@@ -11,6 +11,7 @@ use (OpenGraph, JSON-LD NewsArticle, nav/aside boilerplate around an <article>).
 pages (cointelegraph.com and cryptonews.com, Nov 2025) are served unchanged beside them.
 See replay/PROVENANCE.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ import hashlib
 import html
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -36,16 +37,25 @@ WEEKS = [(2022, w) for w in range(17, 27)]
 
 SITES = {
     "CoinTelegraph": {
-        "host": "cointelegraph.com", "name": "Cointelegraph", "feed": "rss",
-        "title": "Cointelegraph.com News", "robots": "User-agent: *\nDisallow: /search\nDisallow: /api/\n",
+        "host": "cointelegraph.com",
+        "name": "Cointelegraph",
+        "feed": "rss",
+        "title": "Cointelegraph.com News",
+        "robots": "User-agent: *\nDisallow: /search\nDisallow: /api/\n",
     },
     "CryptoNews": {
-        "host": "cryptonews.com", "name": "Cryptonews", "feed": "news/feed/index.xml",
-        "title": "Cryptonews.com", "robots": "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n",
+        "host": "cryptonews.com",
+        "name": "Cryptonews",
+        "feed": "news/feed/index.xml",
+        "title": "Cryptonews.com",
+        "robots": "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n",
     },
     "CryptoPotato": {
-        "host": "cryptopotato.com", "name": "CryptoPotato", "feed": "feed/index.xml",
-        "title": "CryptoPotato", "robots": "User-agent: *\nDisallow: /wp-admin/\n",
+        "host": "cryptopotato.com",
+        "name": "CryptoPotato",
+        "feed": "feed/index.xml",
+        "title": "CryptoPotato",
+        "robots": "User-agent: *\nDisallow: /wp-admin/\n",
     },
 }
 FEED_URL_PATH = {"cointelegraph.com": "/rss", "cryptonews.com": "/news/feed/", "cryptopotato.com": "/feed/"}
@@ -105,18 +115,24 @@ def load_sample(data: Path, per_week: int) -> list[dict]:
     seen: set[str] = set()
     with (data / CORPUS).open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter=";"):
-            published = datetime.strptime(row["date"], "%d-%m-%Y %H:%M").replace(tzinfo=timezone.utc)
+            published = datetime.strptime(row["date"], "%d-%m-%Y %H:%M").replace(tzinfo=UTC)
             week = published.isocalendar()[:2]
             url = fix_url(row["url"].strip())
             if week not in by_week or row["source"] not in SITES or url in seen or not row["title"].strip():
                 continue
             seen.add(url)
-            by_week[week].append({
-                "title": row["title"].strip(), "lead": " ".join(row["text"].split()), "url": url,
-                "source": row["source"], "subject": row["subject"], "published": published,
-            })
+            by_week[week].append(
+                {
+                    "title": row["title"].strip(),
+                    "lead": " ".join(row["text"].split()),
+                    "url": url,
+                    "source": row["source"],
+                    "subject": row["subject"],
+                    "published": published,
+                }
+            )
     sample = []
-    for week, rows in by_week.items():
+    for rows in by_week.values():
         # Deterministic: the same rows every time, spread over sources and days.
         rows.sort(key=lambda r: hashlib.sha1(r["url"].encode()).hexdigest())
         sample.extend(rows[:per_week])
@@ -126,17 +142,33 @@ def load_sample(data: Path, per_week: int) -> list[dict]:
 def write_page(site_dir: Path, item: dict) -> None:
     site = SITES[item["source"]]["name"]
     iso = item["published"].isoformat()
-    jsonld = json.dumps({
-        "@context": "https://schema.org", "@type": "NewsArticle", "headline": item["title"],
-        "description": item["lead"], "articleBody": item["lead"], "datePublished": iso,
-        "url": item["url"], "articleSection": item["subject"],
-        "author": {"@type": "Organization", "name": f"{site} Editorial"},
-        "publisher": {"@type": "Organization", "name": site},
-    }, ensure_ascii=False).replace("</", "<\\/")
+    jsonld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": item["title"],
+            "description": item["lead"],
+            "articleBody": item["lead"],
+            "datePublished": iso,
+            "url": item["url"],
+            "articleSection": item["subject"],
+            "author": {"@type": "Organization", "name": f"{site} Editorial"},
+            "publisher": {"@type": "Organization", "name": site},
+        },
+        ensure_ascii=False,
+    ).replace("</", "<\\/")
     esc = {k: html.escape(str(v), quote=True) for k, v in item.items()}
-    page = PAGE.format(title=esc["title"], lead=esc["lead"], url=esc["url"], subject=esc["subject"], site=site,
-                       iso=iso, human=item["published"].strftime("%b %d, %Y"), year=item["published"].year,
-                       jsonld=jsonld)
+    page = PAGE.format(
+        title=esc["title"],
+        lead=esc["lead"],
+        url=esc["url"],
+        subject=esc["subject"],
+        site=site,
+        iso=iso,
+        human=item["published"].strftime("%b %d, %Y"),
+        year=item["published"].year,
+        jsonld=jsonld,
+    )
     target = site_dir / site_path(item["url"])
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
@@ -161,13 +193,16 @@ def write_feed(site_dir: Path, source: str, items: list[dict], manifest: dict) -
         '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
         f"<title>{html.escape(site['title'])}</title><link>https://{site['host']}/</link>"
         f"<description>{html.escape(site['title'])} RSS feed</description><language>en</language>"
-        + "\n".join(entries) + "</channel></rss>\n"
+        + "\n".join(entries)
+        + "</channel></rss>\n"
     )
     path = site_dir / site["host"] / site["feed"]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(feed, encoding="utf-8")
     manifest[site["host"] + FEED_URL_PATH[site["host"]]] = {
-        "file": f"{site['host']}/{site['feed']}", "content_type": "application/rss+xml; charset=utf-8"}
+        "file": f"{site['host']}/{site['feed']}",
+        "content_type": "application/rss+xml; charset=utf-8",
+    }
     (site_dir / site["host"] / "robots.txt").write_text(site["robots"], encoding="utf-8")
 
 
@@ -178,9 +213,17 @@ def saved_pages(data: Path) -> list[dict]:
             name = Path(row["file"]).name
             if name in SAVED_PAGES:
                 source = "CoinTelegraph" if row["site"].endswith("cointelegraph.com") else "CryptoNews"
-                found.append({"file": data / row["file"], "url": row["url"], "title": row["title"],
-                              "published": datetime.fromisoformat(row["date_published"].replace("Z", "+00:00")),
-                              "source": source, "subject": "news", "lead": ""})
+                found.append(
+                    {
+                        "file": data / row["file"],
+                        "url": row["url"],
+                        "title": row["title"],
+                        "published": datetime.fromisoformat(row["date_published"].replace("Z", "+00:00")),
+                        "source": source,
+                        "subject": "news",
+                        "lead": "",
+                    }
+                )
     return found
 
 

@@ -4,6 +4,7 @@
 story must map to one string: https always, no `www.`, no tracking parameters, no AMP
 variant, no fragment, query parameters sorted (w3lib.canonicalize_url).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,11 +14,37 @@ from w3lib.url import canonicalize_url, safe_url_string
 
 # Parameters that only say where a click came from. Kept to names that never select content.
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "_hs", "hsa_")
-_TRACKING_NAMES = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "twclid",
-    "mc_cid", "mc_eid", "mkt_tok", "_ga", "_gl", "ref", "ref_src", "ref_url", "cmpid", "ocid",
-    "ncid", "sr_share", "spm", "share", "amp", "outputtype", "s_cid", "cid_source",
-})
+_TRACKING_NAMES = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "twclid",
+        "mc_cid",
+        "mc_eid",
+        "mkt_tok",
+        "_ga",
+        "_gl",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "ocid",
+        "ncid",
+        "sr_share",
+        "spm",
+        "share",
+        "amp",
+        "outputtype",
+        "s_cid",
+        "cid_source",
+    }
+)
 _AMP_CACHE = re.compile(r"^[a-z0-9-]+\.cdn\.ampproject\.org$")
 # A second scheme inside the string: the corpus has `https://cryptonews.comhttps://cryptonews.com/...`.
 _DOUBLED_SCHEME = re.compile(r".(https?://)", re.IGNORECASE)
@@ -60,13 +87,13 @@ def _canonical_once(url: str) -> str:
     url = (url or "").strip()
     found = list(_DOUBLED_SCHEME.finditer(url))
     if found:
-        url = url[found[-1].start(1):]
+        url = url[found[-1].start(1) :]
     parts = urlsplit(safe_url_string(url))
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not a web URL: {url!r}")
     host = parts.hostname.rstrip(".")
-    if not host:   # "http://./x": nothing left of the host
+    if not host:  # "http://./x": nothing left of the host
         raise ValueError(f"not a web URL: {url!r}")
     path = parts.path or "/"
     if _AMP_CACHE.match(host):
@@ -75,7 +102,7 @@ def _canonical_once(url: str) -> str:
         return _canonical_once("https://" + inner + (f"?{parts.query}" if parts.query else ""))
     for prefix in ("www.", "amp.", "m."):
         if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
             break
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"

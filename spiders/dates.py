@@ -6,15 +6,16 @@ zone is read in the source's zone (Chinese outlets publish in Asia/Shanghai). A 
 in the future: a small skew (clock or zone confusion) is clamped to now, anything further is
 rejected as a parse error, like dates before 1990.
 """
+
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SKEW = timedelta(hours=26)  # widest zone offset plus a little: beyond this, a bad parse
 
 _NUM = r"(\d{1,2})"
@@ -22,12 +23,18 @@ _CN_FULL = re.compile(
     r"(\d{4})\s*[年/.\-]\s*" + _NUM + r"\s*[月/.\-]\s*" + _NUM + r"\s*[日号]?"
     r"(?:[\sT\u00a0]*" + _NUM + r"\s*[:：时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?"
 )
-_CN_NO_YEAR = re.compile(r"^\s*" + _NUM + r"\s*[月\-/]\s*" + _NUM + r"\s*日?(?:\s+" + _NUM + r"\s*[:：]\s*(\d{2}))?\s*$")
+_CN_NO_YEAR = re.compile(
+    r"^\s*" + _NUM + r"\s*[月\-/]\s*" + _NUM + r"\s*日?(?:\s+" + _NUM + r"\s*[:：]\s*(\d{2}))?\s*$"
+)
 _CN_RELATIVE = re.compile(r"(\d+)\s*(秒|分钟|分鐘|小时|小時|天|日)\s*前")
 _CN_DAY_WORD = re.compile(r"(刚刚|剛剛|今天|昨天|前天)\s*(?:" + _NUM + r"\s*[:：]\s*(\d{2}))?")
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-_EN_MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})\s*([AaPp][Mm])?)?")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
+_EN_MDY = re.compile(
+    r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})\s*([AaPp][Mm])?)?"
+)
 _EN_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?:,?\s+(\d{1,2}):(\d{2}))?")
 
 
@@ -36,17 +43,17 @@ def _zone(name: str | None):
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _aware(dt: datetime, tz: str | None) -> datetime:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=_zone(tz))
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
 
 
 def not_future(dt: datetime | None, now: datetime | None = None) -> datetime | None:
@@ -105,9 +112,15 @@ def _parse_chinese(text: str, tz: str | None, now: datetime) -> datetime | None:
     m = _CN_RELATIVE.search(text)
     if m:
         n, unit = int(m.group(1)), m.group(2)
-        step = {"秒": timedelta(seconds=1), "分钟": timedelta(minutes=1), "分鐘": timedelta(minutes=1),
-                "小时": timedelta(hours=1), "小時": timedelta(hours=1), "天": timedelta(days=1),
-                "日": timedelta(days=1)}[unit]
+        step = {
+            "秒": timedelta(seconds=1),
+            "分钟": timedelta(minutes=1),
+            "分鐘": timedelta(minutes=1),
+            "小时": timedelta(hours=1),
+            "小時": timedelta(hours=1),
+            "天": timedelta(days=1),
+            "日": timedelta(days=1),
+        }[unit]
         return now - n * step
     m = _CN_DAY_WORD.search(text)
     if m:
@@ -116,7 +129,7 @@ def _parse_chinese(text: str, tz: str | None, now: datetime) -> datetime | None:
         back = {"今天": 0, "昨天": 1, "前天": 2}[m.group(1)]
         day = local_now.date() - timedelta(days=back)
         at = time(int(m.group(2) or 0), int(m.group(3) or 0))
-        return datetime.combine(day, at, tzinfo=_zone(tz)).astimezone(timezone.utc)
+        return datetime.combine(day, at, tzinfo=_zone(tz)).astimezone(UTC)
     m = _CN_NO_YEAR.match(text)
     if m:
         # `03-23 10:15` on a news list means this year, or last year if that would be ahead of now
@@ -127,8 +140,9 @@ def _parse_chinese(text: str, tz: str | None, now: datetime) -> datetime | None:
     return None
 
 
-def parse_date(value: str | datetime | date | None, *, tz: str | None = "UTC",
-               now: datetime | None = None) -> datetime | None:
+def parse_date(
+    value: str | datetime | date | None, *, tz: str | None = "UTC", now: datetime | None = None
+) -> datetime | None:
     """A publication date as aware UTC, or None when the value holds no plausible date."""
     now = now or _utcnow()
     if value is None:
@@ -161,7 +175,7 @@ def find_date_in_text(text: str, *, tz: str | None = "UTC", now: datetime | None
     if not text:
         return None
     for label in _LABELLED.finditer(text):
-        found = parse_date(text[label.end(): label.end() + 40], tz=tz, now=now)
+        found = parse_date(text[label.end() : label.end() + 40], tz=tz, now=now)
         if found:
             return found
     m = _CN_FULL.search(text)

@@ -6,11 +6,13 @@ UTF-8 with stray legacy bytes (mixed: those bytes are read as cp1252) or wholly 
 encoding (detected with charset-normalizer). Either way the caller gets text plus the name of
 the problem, so it can count it.
 """
+
 from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
 
+from charset_normalizer import from_bytes
 from w3lib.encoding import html_to_unicode
 
 _REPLACEMENT = "\ufffd"
@@ -18,7 +20,7 @@ _DETECT_BYTES = 256 * 1024  # enough for detection; whole pages can be megabytes
 
 
 def _cp1252_fallback(err: UnicodeDecodeError):
-    bad = err.object[err.start:err.end]
+    bad = err.object[err.start : err.end]
     return bad.decode("cp1252", errors="replace"), err.end
 
 
@@ -46,7 +48,6 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     valid_non_ascii = sum(1 for ch in as_utf8 if ord(ch) > 127) - invalid
     if valid_non_ascii and valid_non_ascii >= invalid:
         return Decoded(body.decode("utf-8", errors="chainwatch_cp1252"), "utf-8+cp1252", "mixed_encoding")
-    from charset_normalizer import from_bytes
 
     best = from_bytes(body[:_DETECT_BYTES]).best()
     guessed = best.encoding if best is not None else "cp1252"

@@ -1,4 +1,5 @@
 """Scrapy extensions: the crawl_runs bookkeeping for each source, and progress lines on stderr."""
+
 from __future__ import annotations
 
 import logging
@@ -8,11 +9,13 @@ import time
 from scrapy import signals
 from twisted.internet import task
 
+from chainwatch.db import transaction
+from chainwatch.storage.crawl_runs import RunStats, save_run, start_run
 from spiders import stats as st
 
 log = logging.getLogger(__name__)
 
-_ACTIVE: dict[str, "RunRecorder"] = {}   # recorders of the sources crawling in this process
+_ACTIVE: dict[str, RunRecorder] = {}  # recorders of the sources crawling in this process
 _progress_loop: task.LoopingCall | None = None
 
 
@@ -49,15 +52,16 @@ class RunRecorder:
             self.crawler.stats.inc_value(st.PAGES)
 
     def run_stats(self):
-        from chainwatch.storage.crawl_runs import RunStats
 
         get = self.crawler.stats.get_value
-        return RunStats(pages_fetched=get(st.PAGES, 0), items_stored=get(st.STORED, 0),
-                        items_skipped=get(st.SKIPPED, 0), error_counts=st.error_counts(self.crawler))
+        return RunStats(
+            pages_fetched=get(st.PAGES, 0),
+            items_stored=get(st.STORED, 0),
+            items_skipped=get(st.SKIPPED, 0),
+            error_counts=st.error_counts(self.crawler),
+        )
 
     def _save(self, status: str = "running", note: str | None = None) -> None:
-        from chainwatch.db import transaction
-        from chainwatch.storage.crawl_runs import save_run, start_run
 
         try:
             # the final status must not be lost to a database restart: retry the connection (~15 s)
@@ -108,9 +112,12 @@ class RunRecorder:
         _ACTIVE.pop(self.source_id, None)
         if self.progress:
             s = self.run_stats()
-            print(f"crawl: {self.source_id}: {status} ({s.pages_fetched} pages, {s.items_stored} stored, "
-                  f"{s.items_skipped} skipped, {s.errors} errors){' - ' + note if note else ''}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"crawl: {self.source_id}: {status} ({s.pages_fetched} pages, {s.items_stored} stored, "
+                f"{s.items_skipped} skipped, {s.errors} errors){' - ' + note if note else ''}",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def _start_progress(interval: float) -> None:
@@ -124,6 +131,10 @@ def _print_progress() -> None:
     if not _ACTIVE:
         return
     totals = [r.run_stats() for r in _ACTIVE.values()]
-    print(f"crawl: {len(_ACTIVE)} source(s) running: {sum(t.pages_fetched for t in totals)} pages, "
-          f"{sum(t.items_stored for t in totals)} stored, {sum(t.items_skipped for t in totals)} skipped, "
-          f"{sum(t.errors for t in totals)} errors", file=sys.stderr, flush=True)
+    print(
+        f"crawl: {len(_ACTIVE)} source(s) running: {sum(t.pages_fetched for t in totals)} pages, "
+        f"{sum(t.items_stored for t in totals)} stored, {sum(t.items_skipped for t in totals)} skipped, "
+        f"{sum(t.errors for t in totals)} errors",
+        file=sys.stderr,
+        flush=True,
+    )

@@ -9,6 +9,7 @@ Order of trust, field by field:
   text (Chinese forms included), htmldate; never in the future;
 - lang: py3langid on title + text when confident, else <html lang>, else the source's language.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,25 +17,28 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
+import trafilatura
+from htmldate import find_date
 
+from chainwatch.contracts import Article
 from spiders.canonical import canonical_url, same_site
 from spiders.dates import find_date_in_text, not_future, parse_date
 from spiders.encoding import decode_html
-from spiders.items import Article
 from spiders.metadata import clean_space, read_metadata
+from spiders.parsers import parser_for
 from spiders.registry import RegistryError, Source, get_source
 
 log = logging.getLogger(__name__)
 
-SHORT_TEXT = 250        # below this, trafilatura probably missed the body: consider other candidates
-MIN_TEXT = 15           # below this many letters and digits there is nothing worth storing
-MAX_PAGE_BYTES = 5 * 1024 * 1024   # = settings.DOWNLOAD_MAXSIZE: bigger is a trap, and parsing it takes minutes
+SHORT_TEXT = 250  # below this, trafilatura probably missed the body: consider other candidates
+MIN_TEXT = 15  # below this many letters and digits there is nothing worth storing
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # = settings.DOWNLOAD_MAXSIZE: bigger is a trap, and parsing it takes minutes
 LEAD_MAX = 600
 LANG_MIN_CONFIDENCE = 0.6
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -46,7 +50,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|_)\s+")
 @dataclass(frozen=True)
 class ExtractionFailure:
     """Why a page gave no article; `kind` is the crawl_runs.error_counts key."""
-    kind: str       # empty_page | not_html | no_title | no_text | too_large | bad_url
+
+    kind: str  # empty_page | not_html | no_title | no_text | too_large | bad_url
     message: str
     url: str
 
@@ -57,6 +62,7 @@ class ExtractionFailure:
 @dataclass
 class Hints:
     """What the link that led to the page already said (feed item, sitemap entry)."""
+
     title: str | None = None
     published: str | datetime | None = None
     summary: str | None = None
@@ -77,12 +83,12 @@ def normalise(text: str) -> str:
 
 
 def content_hash(title: str, text: str) -> str:
-    return hashlib.sha256(f"{normalise(title)}\n{normalise(text)}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{normalise(title)}\n{normalise(text)}".encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
 def _lang_identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # the language model file loads on first use
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
@@ -109,9 +115,11 @@ def _clean_title(meta, domain: str) -> str | None:
         if len(parts) > 1:
             site = normalise(meta.site_name or "").replace(" ", "")
             host = domain.split(".")[0]
+
             def names_site(part: str) -> bool:
                 p = normalise(part).replace(" ", "")
                 return bool(p) and ((site and (p in site or site in p)) or host in p)
+
             kept = [p for p in parts if not names_site(p)]
             if kept and len(kept) < len(parts):
                 return " - ".join(kept)
@@ -137,12 +145,12 @@ def _drop_title_line(text: str, title: str) -> str:
 
 
 def _trafilatura_text(tree, url: str) -> str:
-    import trafilatura
 
     # fast: no readability/justext second opinions (several times slower; our own fallbacks below cover
     # short results); favor_precision: keeps menus out (a real CoinDesk page otherwise starts with them).
-    doc = trafilatura.bare_extraction(tree, url=url, fast=True, favor_precision=True, include_comments=False,
-                                      include_tables=True, with_metadata=False)
+    doc = trafilatura.bare_extraction(
+        tree, url=url, fast=True, favor_precision=True, include_comments=False, include_tables=True, with_metadata=False
+    )
     return (getattr(doc, "text", None) or "").strip() if doc is not None else ""
 
 
@@ -163,14 +171,20 @@ def _parse_tree(text: str):
         return None
 
 
-def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
-            content_type: str | None = None, hints: Hints | None = None,
-            fetched_at: datetime | None = None) -> Article | ExtractionFailure:
+def extract(
+    html: bytes | str,
+    url: str,
+    *,
+    source: str | Source | None = None,
+    content_type: str | None = None,
+    hints: Hints | None = None,
+    fetched_at: datetime | None = None,
+) -> Article | ExtractionFailure:
     """Extract the article on one page. `url` is the page's real address (never the replay's)."""
     hints = hints or Hints()
     src = _resolve_source(source)
     tz = src.timezone if src else "UTC"
-    fetched_at = fetched_at or datetime.now(timezone.utc)
+    fetched_at = fetched_at or datetime.now(UTC)
     try:
         fallback_canonical = canonical_url(url)
     except ValueError:
@@ -199,8 +213,6 @@ def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
     meta = read_metadata(tree)
     site, parser_used = {}, None
     if src and src.parser:
-        from spiders.parsers import parser_for
-
         parser = parser_for(src.parser, fetched_at.date())
         site, parser_used = parser.parse(tree, url) or {}, f"{src.parser}@{parser.version}"
 
@@ -209,14 +221,14 @@ def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
     if not title:
         return ExtractionFailure("no_title", "no title in metadata, <title>, <h1> or the feed", url)
     text = _drop_title_line((site.get("text") or _main_text(tree, url, title, meta, hints)).strip(), title)
-    if sum(ch.isalnum() for ch in text) < MIN_TEXT:   # replacement characters or punctuation only
+    if sum(ch.isalnum() for ch in text) < MIN_TEXT:  # replacement characters or punctuation only
         return ExtractionFailure("no_text", f"only {len(text)} characters of text found", url)
 
     lead = site.get("lead") or meta.description or _plain(hints.summary).split("\n")[0] or text.split("\n")[0]
     lang_fallback = (meta.html_lang or "").split("-")[0] or (src.lang if src else None)
     declared = meta.canonical
     if declared and same_site(declared, url) and urlsplit(declared).path not in ("", "/"):
-        canonical = canonical_url(declared)   # the page's own canonical link, when it stays on the site
+        canonical = canonical_url(declared)  # the page's own canonical link, when it stays on the site
     else:
         canonical = fallback_canonical
 
@@ -226,12 +238,17 @@ def extract(html: bytes | str, url: str, *, source: str | Source | None = None,
     if parser_used:
         extra["parser"] = parser_used
     return Article(
-        url=url, canonical_url=canonical, source=src.id if src else (source or domain),
-        title=title[:1000], text=text,
+        url=url,
+        canonical_url=canonical,
+        source=src.id if src else (source or domain),
+        title=title[:1000],
+        text=text,
         published=not_future(site.get("published")) or _published(tree, meta, hints, tz),
         lang=detect_language(f"{title}\n{text}", fallback=lang_fallback),
-        content_hash=content_hash(title, text), fetched_at=fetched_at,
-        lead=clean_space(lead)[:LEAD_MAX] or None, extra=extra,
+        content_hash=content_hash(title, text),
+        fetched_at=fetched_at,
+        lead=clean_space(lead)[:LEAD_MAX] or None,
+        extra=extra,
     )
 
 
@@ -247,15 +264,15 @@ def _published(tree, meta, hints: Hints, tz: str) -> datetime | None:
         found = parse_date(raw, tz=tz)
         if found:
             return found
-    return (parse_date(hints.published, tz=tz)
-            or find_date_in_text(tree.text_content()[:20000], tz=tz)
-            or _htmldate(tree, tz))
+    return (
+        parse_date(hints.published, tz=tz)
+        or find_date_in_text(tree.text_content()[:20000], tz=tz)
+        or _htmldate(tree, tz)
+    )
 
 
 def _htmldate(tree, tz: str) -> datetime | None:
     try:
-        from htmldate import find_date
-
         found = find_date(tree, extensive_search=False, original_date=True)
     except Exception as exc:  # noqa: BLE001 (htmldate is a last resort; never fail a page on it)
         log.debug("htmldate failed: %s", exc)

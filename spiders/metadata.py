@@ -3,6 +3,7 @@
 Publishers fill these for search engines and social cards, so they are usually cleaner than
 anything scraped from the layout. Every field is optional; extraction decides what to trust.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,14 +15,38 @@ from lxml import html as lxml_html
 
 log = logging.getLogger(__name__)
 
-ARTICLE_TYPES = frozenset({
-    "newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-    "report", "pressrelease", "socialmediaposting", "scholarlyarticle", "techarticle",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "newsarticle",
+        "article",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "report",
+        "pressrelease",
+        "socialmediaposting",
+        "scholarlyarticle",
+        "techarticle",
+    }
+)
 _PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
-    "publishdate", "publish-date", "publish_date", "pubdate", "dc.date.issued", "dc.date", "dcterms.issued",
-    "date", "sailthru.date", "parsely-pub-date", "article.published", "published_time", "publishtime",
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.issued",
+    "date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "published_time",
+    "publishtime",
 )
 _SPACE = re.compile(r"\s+")
 
@@ -32,14 +57,14 @@ def clean_space(text: str | None) -> str:
 
 @dataclass
 class PageMeta:
-    title: str | None = None          # og:title / twitter:title
-    headline: str | None = None       # JSON-LD headline
-    html_title: str | None = None     # <title>
+    title: str | None = None  # og:title / twitter:title
+    headline: str | None = None  # JSON-LD headline
+    html_title: str | None = None  # <title>
     h1: str | None = None
-    description: str | None = None    # og:description / meta description / JSON-LD description
-    body: str | None = None           # JSON-LD articleBody
+    description: str | None = None  # og:description / meta description / JSON-LD description
+    body: str | None = None  # JSON-LD articleBody
     published: list[str] = field(default_factory=list)  # raw candidates, most trusted first
-    canonical: str | None = None      # <link rel=canonical>, else og:url
+    canonical: str | None = None  # <link rel=canonical>, else og:url
     html_lang: str | None = None
     site_name: str | None = None
     authors: list[str] = field(default_factory=list)
@@ -88,7 +113,7 @@ def _read_json_ld(tree, meta: PageMeta) -> None:
             continue
         try:
             data = json.loads(raw)
-        except (ValueError, RecursionError):   # RecursionError: absurdly deep nesting
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             try:  # a common publisher bug: raw newlines inside strings
                 data = json.loads(raw.replace("\n", " ").replace("\r", " "))
             except (ValueError, RecursionError):
@@ -102,7 +127,9 @@ def _read_json_ld(tree, meta: PageMeta) -> None:
         for obj in objects:
             if not (_types(obj) & ARTICLE_TYPES):
                 continue
-            meta.headline = meta.headline or clean_space(_text_of(obj.get("headline")) or _text_of(obj.get("name"))) or None
+            meta.headline = (
+                meta.headline or clean_space(_text_of(obj.get("headline")) or _text_of(obj.get("name"))) or None
+            )
             if obj.get("articleBody") and not meta.body:
                 body = _text_of(obj["articleBody"])
                 meta.body = _strip_tags(body).strip() if body else None
@@ -128,8 +155,11 @@ def read_metadata(tree) -> PageMeta:
         if key and value and key not in props:
             props[key] = value.strip()
     meta.title = clean_space(props.get("og:title") or props.get("twitter:title")) or None
-    meta.description = meta.description or clean_space(
-        props.get("og:description") or props.get("description") or props.get("twitter:description")) or None
+    meta.description = (
+        meta.description
+        or clean_space(props.get("og:description") or props.get("description") or props.get("twitter:description"))
+        or None
+    )
     meta.site_name = props.get("og:site_name")
     meta.published.extend(props[k] for k in _PUBLISHED_META if props.get(k))
     for t in tree.xpath("//time[@datetime][1]/@datetime | //*[@itemprop='datePublished']/@datetime"):

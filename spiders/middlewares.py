@@ -1,4 +1,5 @@
 """Downloader middlewares: the local replay proxy, and retries that back off."""
+
 from __future__ import annotations
 
 import logging
@@ -37,10 +38,10 @@ class ReplayProxyMiddleware:
             meta = {**request.meta, ORIGINAL_URL: request.url, "proxy": self.proxy}
             # A new request goes back through the scheduler; the original already passed the
             # duplicate filter, so this one must not be filtered as a duplicate of itself.
-            return request.replace(url="http://" + request.url[len("https://"):], meta=meta, dont_filter=True)
+            return request.replace(url="http://" + request.url[len("https://") :], meta=meta, dont_filter=True)
         original = request.meta.get(ORIGINAL_URL)
-        if original and original[len("https://"):] != request.url[len("http://"):]:
-            del request.meta[ORIGINAL_URL]   # a redirect copied the meta of the page it came from
+        if original and original[len("https://") :] != request.url[len("http://") :]:
+            del request.meta[ORIGINAL_URL]  # a redirect copied the meta of the page it came from
         request.meta["proxy"] = self.proxy
         return None
 

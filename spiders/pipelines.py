@@ -9,19 +9,28 @@
    (the upsert is idempotent) for up to CHAINWATCH_DB_RECONNECT_S seconds; only then are the
    batch's articles counted as `db_unavailable` (not stored, so the next run fetches them again).
 """
+
 from __future__ import annotations
 
 import logging
 import time
 
+import psycopg2
 from scrapy.exceptions import DropItem
 
+from chainwatch.db import connect
+from chainwatch.errors import DatabaseUnavailable
+from chainwatch.storage.articles import upsert_articles
+from chainwatch.storage.stories import forget_shared_index, shared_index
 from spiders import stats as st
 
 log = logging.getLogger(__name__)
 
-_EMITTED: set[str] = set()   # canonical URLs emitted in this process, across all sources
-_STORIES = None              # spiders.dedup.StoryIndex, loaded once per process
+_EMITTED: set[str] = set()  # canonical URLs emitted in this process, across all sources
+
+# OperationalError: the server went away mid-statement (restart, failover, network), or a
+# deadlock / serialization failure; InterfaceError: the connection was already closed.
+_CONNECTION_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, DatabaseUnavailable)
 
 
 class SkipSeenPipeline:
@@ -51,12 +60,13 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.getint("CHAINWATCH_BATCH_SIZE", 100),
-                   crawler.settings.getfloat("CHAINWATCH_DB_RECONNECT_S", 30.0))
+        return cls(
+            crawler,
+            crawler.settings.getint("CHAINWATCH_BATCH_SIZE", 100),
+            crawler.settings.getfloat("CHAINWATCH_DB_RECONNECT_S", 30.0),
+        )
 
     def open_spider(self):
-        from chainwatch.db import connect
-
         self.conn = connect()
 
     def process_item(self, item):
@@ -72,28 +82,16 @@ class StorePipeline:
             if self.conn is not None:
                 self.conn.close()
 
-    def _stories(self, cur):
-        global _STORIES
-        if _STORIES is None:
-            from spiders.dedup import StoryIndex
-
-            _STORIES = StoryIndex.load(cur)
-        return _STORIES
-
     def _upsert(self, articles: list) -> None:
-        from chainwatch.db import connect
-        from chainwatch.storage.articles import upsert_articles
-
         if self.conn is None or self.conn.closed:
             self.conn = connect()
         with self.conn, self.conn.cursor() as cur:
-            result = upsert_articles(cur, articles, stories=self._stories(cur))
+            result = upsert_articles(cur, articles, stories=shared_index(cur))
         self.crawler.stats.inc_value(st.STORED, result.inserted + result.updated)
         self.crawler.stats.inc_value(st.SKIPPED, result.unchanged)
 
     def _store(self, articles: list) -> None:
         """_upsert, reconnecting and retrying the same articles while the connection is lost."""
-        global _STORIES
         deadline = time.monotonic() + self.reconnect_s
         delay = 0.25
         while True:
@@ -101,19 +99,23 @@ class StorePipeline:
                 self._upsert(articles)
                 return
             except _CONNECTION_ERRORS as exc:
-                _STORIES = None  # it may hold ids of the rolled-back rows; reload on next use
+                forget_shared_index()  # it may hold ids of the rolled-back rows
                 if self.conn is not None:
                     self.conn.close()
                     self.conn = None
                 if time.monotonic() + delay > deadline:
                     raise DatabaseLost(_first_line(exc)) from exc
-                log.warning("%s: database connection lost (%s); retrying %d article(s) in %.2f s",
-                            self.crawler.spider.name, _first_line(exc), len(articles), delay)
-                time.sleep(delay)   # blocks the crawl too: nothing can be stored meanwhile
+                log.warning(
+                    "%s: database connection lost (%s); retrying %d article(s) in %.2f s",
+                    self.crawler.spider.name,
+                    _first_line(exc),
+                    len(articles),
+                    delay,
+                )
+                time.sleep(delay)  # blocks the crawl too: nothing can be stored meanwhile
                 delay = min(delay * 2, 5.0)
 
     def flush(self) -> None:
-        global _STORIES
         batch, self.batch = self.batch, []
         if not batch:
             return
@@ -125,16 +127,20 @@ class StorePipeline:
                 st.count_error(self.crawler, "db_unavailable", f"{article.canonical_url}: not stored: {exc}")
             return
         except Exception as exc:  # noqa: BLE001 (a bad batch must not lose the good rows in it)
-            _STORIES = None  # it may hold ids of the rolled-back rows; reload on next use
-            log.warning("%s: batch of %d failed (%s); storing one by one",
-                        self.crawler.spider.name, len(batch), _first_line(exc))
-        for article in batch:   # isolate the bad row(s) so the rest of the batch is kept
+            forget_shared_index()  # it may hold ids of the rolled-back rows
+            log.warning(
+                "%s: batch of %d failed (%s); storing one by one",
+                self.crawler.spider.name,
+                len(batch),
+                _first_line(exc),
+            )
+        for article in batch:  # isolate the bad row(s) so the rest of the batch is kept
             try:
                 self._store([article])
             except DatabaseLost as exc:
                 st.count_error(self.crawler, "db_unavailable", f"{article.canonical_url}: not stored: {exc}")
             except Exception as exc:  # noqa: BLE001
-                _STORIES = None
+                forget_shared_index()
                 st.count_error(self.crawler, "db_error", f"{article.canonical_url}: {_first_line(exc)}")
 
 
@@ -145,16 +151,3 @@ class DatabaseLost(Exception):
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else exc.__class__.__name__
-
-
-def _connection_errors() -> tuple[type[BaseException], ...]:
-    import psycopg2
-
-    from chainwatch.errors import DatabaseUnavailable
-
-    # OperationalError: the server went away mid-statement (restart, failover, network), or a
-    # deadlock / serialization failure; InterfaceError: the connection was already closed.
-    return (psycopg2.OperationalError, psycopg2.InterfaceError, DatabaseUnavailable)
-
-
-_CONNECTION_ERRORS = _connection_errors()

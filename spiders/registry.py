@@ -5,6 +5,7 @@ Atom feeds, news sitemaps, listing pages with a CSS/XPath link selector) and, on
 extraction fails on that site, a small site parser (spiders/parsers/). `verified: false` marks
 addresses that could not be checked against the live site; `notes` says where they came from.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,20 +38,20 @@ class Source:
     id: str
     name: str
     domain: str
-    lang: str                               # expected language, ISO 639-1
-    kind: str = "feed"                      # the main way articles are discovered
-    category: str = "news"                  # news | official
+    lang: str  # expected language, ISO 639-1
+    kind: str = "feed"  # the main way articles are discovered
+    category: str = "news"  # news | official
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listings: tuple[Listing, ...] = ()
-    allowed_domains: tuple[str, ...] = ()   # always includes domain and the entry pages' hosts
-    article_pattern: str | None = None      # regex an article URL must match (sitemaps, listings)
-    parser: str | None = None               # module in spiders.parsers, e.g. "pbc"
-    timezone: str = "UTC"                   # zone for dates written without one
-    max_items: int = 5000                   # article requests per run (feeds in the demo hold hundreds)
-    download_delay: float | None = None     # per-source politeness override (seconds)
+    allowed_domains: tuple[str, ...] = ()  # always includes domain and the entry pages' hosts
+    article_pattern: str | None = None  # regex an article URL must match (sitemaps, listings)
+    parser: str | None = None  # module in spiders.parsers, e.g. "pbc"
+    timezone: str = "UTC"  # zone for dates written without one
+    max_items: int = 5000  # article requests per run (feeds in the demo hold hundreds)
+    download_delay: float | None = None  # per-source politeness override (seconds)
     enabled: bool = True
-    verified: bool = False                  # addresses checked against the live site
+    verified: bool = False  # addresses checked against the live site
     notes: str = ""
 
     @property
@@ -65,7 +66,7 @@ class Source:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict, *, origin: str = "<dict>") -> "Source":
+    def from_dict(cls, data: dict, *, origin: str = "<dict>") -> Source:
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:

@@ -1,9 +1,10 @@
 """The crawl child process: `python -m spiders.run --run-id ID --sources-file FILE [...]`.
 
-spiders.crawl.crawl() starts this in a fresh interpreter for every crawl, because a Twisted
+chainwatch.runners.crawl.crawl() starts this in a fresh interpreter for every crawl, because a Twisted
 reactor cannot be restarted inside one process (Airflow tasks and tests call crawl() many
 times). All sources of a run crawl concurrently, one Scrapy crawler each, in one reactor.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,10 +12,14 @@ import json
 import sys
 
 import yaml
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from spiders.registry import Source
+from spiders.spider import SourceSpider
 
 
 def build_settings(*, run_id: str, replay_proxy: str | None, progress: bool, overrides: list[str]):
-    from scrapy.settings import Settings
 
     settings = Settings()
     settings.setmodule("spiders.settings", priority="project")
@@ -41,15 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="Scrapy setting override")
     args = parser.parse_args(argv)
 
-    from scrapy.crawler import CrawlerProcess
-
-    from spiders.registry import Source
-    from spiders.spider import SourceSpider
-
     with open(args.sources_file, encoding="utf-8") as fh:
         sources = [Source.from_dict(d) for d in json.load(fh)]
-    settings = build_settings(run_id=args.run_id, replay_proxy=args.replay_proxy,
-                              progress=args.progress, overrides=args.set)
+    settings = build_settings(
+        run_id=args.run_id, replay_proxy=args.replay_proxy, progress=args.progress, overrides=args.set
+    )
     process = CrawlerProcess(settings)
     for source in sources:
         # a local replay needs no per-source delay; the live sites get it

@@ -14,7 +14,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-DOWNLOAD_DELAY_JITTER = 0.5          # +-50% around DOWNLOAD_DELAY
+DOWNLOAD_DELAY_JITTER = 0.5  # +-50% around DOWNLOAD_DELAY
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -24,11 +24,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-RETRY_BACKOFF_BASE = 2.0        # seconds before the first retry, doubled each time
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled each time
 RETRY_BACKOFF_MAX = 60.0
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 5 * 1024 * 1024   # news pages are well under 1 MB; bigger is a trap or a mistake
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024  # news pages are well under 1 MB; bigger is a trap or a mistake
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
@@ -54,11 +54,11 @@ ITEM_PIPELINES = {
 }
 
 # ChainWatch settings
-CHAINWATCH_BATCH_SIZE = 100             # articles per upsert
-CHAINWATCH_DB_RECONNECT_S = 30.0        # a lost database connection is retried this long per batch
-CHAINWATCH_MIN_EXTRACTION_RATE = 0.7    # below this share of pages extracted, the source is degraded
-CHAINWATCH_MAX_ERROR_RATE = 0.5         # above this share of pages failing, the source is degraded
-CHAINWATCH_PROGRESS_INTERVAL = 5.0      # seconds between progress lines (with --progress)
+CHAINWATCH_BATCH_SIZE = 100  # articles per upsert
+CHAINWATCH_DB_RECONNECT_S = 30.0  # a lost database connection is retried this long per batch
+CHAINWATCH_MIN_EXTRACTION_RATE = 0.7  # below this share of pages extracted, the source is degraded
+CHAINWATCH_MAX_ERROR_RATE = 0.5  # above this share of pages failing, the source is degraded
+CHAINWATCH_PROGRESS_INTERVAL = 5.0  # seconds between progress lines (with --progress)
 
 # A local replay (127.0.0.1) needs no politeness delays; robots.txt is still obeyed.
 REPLAY_OVERRIDES = {

@@ -5,6 +5,7 @@ canonicalised and skipped when already stored (unless refetching), seen this run
 the source's item limit; the rest are fetched and extracted into Article items. Every failure is a
 log line plus a counter (spiders.stats), never an exception that stops the crawl.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,6 +15,9 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 
+from chainwatch.db import transaction
+from chainwatch.storage.articles import stored_urls
+from chainwatch.storage.crawl_runs import last_finished_start
 from spiders import stats as st
 from spiders.canonical import canonical_url
 from spiders.discovery import BadEntryPage, Link
@@ -33,10 +37,12 @@ class SourceSpider(scrapy.Spider):
     name = "source"
 
     @classmethod
-    def for_source(cls, source: Source, *, polite: bool = True) -> type["SourceSpider"]:
+    def for_source(cls, source: Source, *, polite: bool = True) -> type[SourceSpider]:
         """The class to crawl one source with: a subclass when the source has its own politeness settings."""
         if polite and source.download_delay is not None:
-            return type(f"SourceSpider_{source.id}", (cls,), {"custom_settings": {"DOWNLOAD_DELAY": source.download_delay}})
+            return type(
+                f"SourceSpider_{source.id}", (cls,), {"custom_settings": {"DOWNLOAD_DELAY": source.download_delay}}
+            )
         return cls
 
     def __init__(self, source: Source | dict | str, refetch: bool = False, **kwargs):
@@ -72,18 +78,20 @@ class SourceSpider(scrapy.Spider):
             yield self._entry(listing.url, "listing", selector=listing.links)
 
     def _load_state(self) -> None:
-        from chainwatch.db import transaction
-        from chainwatch.storage.articles import stored_urls
-        from chainwatch.storage.crawl_runs import last_finished_start
 
         with transaction() as cur:
             self.stored = stored_urls(cur, self.source.id)
             self.sitemaps_since = last_finished_start(cur, self.source.id)
 
     def _entry(self, url: str, kind: str, selector: str | None = None, dont_filter: bool = True):
-        return scrapy.Request(url, callback=self.parse_entry, errback=self.on_error, priority=10,
-                              dont_filter=dont_filter,
-                              meta={"cw_role": "entry", "cw_kind": kind, "cw_selector": selector})
+        return scrapy.Request(
+            url,
+            callback=self.parse_entry,
+            errback=self.on_error,
+            priority=10,
+            dont_filter=dont_filter,
+            meta={"cw_role": "entry", "cw_kind": kind, "cw_selector": selector},
+        )
 
     # -- entry pages -> links -----------------------------------------------------------------
     def parse_entry(self, response):
@@ -127,14 +135,15 @@ class SourceSpider(scrapy.Spider):
             return None
         self.seen.add(canonical)
         if canonical in self.stored or link.url in self.stored:
-            self.crawler.stats.inc_value(st.SKIPPED)   # stored by an earlier run: not fetched again
+            self.crawler.stats.inc_value(st.SKIPPED)  # stored by an earlier run: not fetched again
             return None
         if self.queued >= self.source.max_items:
             self.crawler.stats.inc_value("cw/over_item_limit")
             return None
         self.queued += 1
-        return scrapy.Request(link.url, callback=self.parse_article, errback=self.on_error,
-                              meta={"cw_role": "article", "cw_link": link})
+        return scrapy.Request(
+            link.url, callback=self.parse_article, errback=self.on_error, meta={"cw_role": "article", "cw_link": link}
+        )
 
     # -- article pages -> Article items ---------------------------------------------------------
     def parse_article(self, response):
@@ -145,16 +154,22 @@ class SourceSpider(scrapy.Spider):
             self.crawler.stats.inc_value(st.NOT_EXTRACTED)
             st.count_error(self.crawler, "not_html", f"{url}: served as {ctype}")
             return
-        result = extract(response.body, url, source=self.source, content_type=ctype or None,
-                         hints=Hints(title=link.title, published=link.published, summary=link.summary))
+        result = extract(
+            response.body,
+            url,
+            source=self.source,
+            content_type=ctype or None,
+            hints=Hints(title=link.title, published=link.published, summary=link.summary),
+        )
         if not result:
             self.crawler.stats.inc_value(st.NOT_EXTRACTED)
             st.count_error(self.crawler, result.kind, f"{url}: {result.message}")
             return
         self.crawler.stats.inc_value(st.EXTRACTED)
         for problem in result.extra.get("warnings", ()):
-            st.count_error(self.crawler, problem, f"{url}: page text decoded after an encoding problem",
-                           level=logging.DEBUG)   # extract() already logged it
+            st.count_error(
+                self.crawler, problem, f"{url}: page text decoded after an encoding problem", level=logging.DEBUG
+            )  # extract() already logged it
         yield result
 
     # -- failures -------------------------------------------------------------------------------
@@ -165,14 +180,21 @@ class SourceSpider(scrapy.Spider):
         url = request.meta.get(ORIGINAL_URL, request.url)
         if role == "entry":
             self.crawler.stats.inc_value(st.ENTRY_FAILED)
-        st.count_error(self.crawler, kind, f"{role} {url}: {failure.getErrorMessage()[:200]}",
-                       level=logging.INFO if kind == "robots_disallowed" else logging.WARNING)
+        st.count_error(
+            self.crawler,
+            kind,
+            f"{role} {url}: {failure.getErrorMessage()[:200]}",
+            level=logging.INFO if kind == "robots_disallowed" else logging.WARNING,
+        )
 
     def _spider_error(self, failure, response, spider):
         if spider is self:
-            st.count_error(self.crawler, "spider_exception",
-                           f"{real_url(response)}: {failure.value.__class__.__name__}: {failure.value}",
-                           level=logging.ERROR)
+            st.count_error(
+                self.crawler,
+                "spider_exception",
+                f"{real_url(response)}: {failure.value.__class__.__name__}: {failure.value}",
+                level=logging.ERROR,
+            )
 
 
 def real_url(response) -> str:

@@ -3,23 +3,23 @@
 The spider, the pipelines and the run recorder all count through these helpers, so the keys
 written to crawl_runs (pages_fetched, items_stored, items_skipped, error_counts) have one spelling.
 """
+
 from __future__ import annotations
 
 import logging
 
+from scrapy import exceptions as sx
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx_error
 from twisted.internet.defer import CancelledError
 
-from scrapy import exceptions as sx
-
 PAGES = "cw/pages_fetched"
 STORED = "cw/items_stored"
 SKIPPED = "cw/items_skipped"
-ENTRY_OK = "cw/entry_ok"          # feeds / sitemaps / listings read
+ENTRY_OK = "cw/entry_ok"  # feeds / sitemaps / listings read
 ENTRY_FAILED = "cw/entry_failed"
-EXTRACTED = "cw/extracted"        # article pages that gave an article
+EXTRACTED = "cw/extracted"  # article pages that gave an article
 NOT_EXTRACTED = "cw/not_extracted"
 ERROR_PREFIX = "cw/error/"
 
@@ -34,8 +34,11 @@ def count_error(crawler, kind: str, message: str, *, level: int = logging.WARNIN
 
 
 def error_counts(crawler) -> dict[str, int]:
-    return {key[len(ERROR_PREFIX):]: value for key, value in crawler.stats.get_stats().items()
-            if key.startswith(ERROR_PREFIX)}
+    return {
+        key[len(ERROR_PREFIX) :]: value
+        for key, value in crawler.stats.get_stats().items()
+        if key.startswith(ERROR_PREFIX)
+    }
 
 
 def failure_kind(failure) -> str:
@@ -51,7 +54,16 @@ def failure_kind(failure) -> str:
         return "too_large"
     if isinstance(exc, (sx.CannotResolveHostError, tx_error.DNSLookupError)):
         return "dns"
-    if isinstance(exc, (sx.DownloadConnectionRefusedError, sx.DownloadFailedError, sx.ResponseDataLossError,
-                        tx_error.ConnectError, tx_error.ConnectionLost, tx_error.ConnectionDone)):
+    if isinstance(
+        exc,
+        (
+            sx.DownloadConnectionRefusedError,
+            sx.DownloadFailedError,
+            sx.ResponseDataLossError,
+            tx_error.ConnectError,
+            tx_error.ConnectionLost,
+            tx_error.ConnectionDone,
+        ),
+    ):
         return "connection"
     return "download_error"

@@ -1,7 +1,11 @@
 """Shared fixtures: one throwaway PostgreSQL database per test session, a replay HTTP server.
 
 Tests use the real server on 127.0.0.1:5432 (TEST_PG_ADMIN_URL overrides it); nothing is mocked.
+
+Tiers: every test that reaches PostgreSQL is marked `db`, every one that loads the real model `model`,
+and the browser tests `browser` (see pytest_collection_modifyitems). `make test-fast` runs the rest.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +24,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 # Data tables, children first: truncated between tests that ask for a clean database.
-DATA_TABLES = ("classifications", "classified_articles", "digests", "articles", "crawl_runs",
-               "model_versions", "sources")
+DATA_TABLES = (
+    "classifications",
+    "classified_articles",
+    "digests",
+    "articles",
+    "crawl_runs",
+    "model_versions",
+    "sources",
+)
 
 
 def _admin():
@@ -69,8 +80,11 @@ def truncate_data(url: str) -> None:
     conn = psycopg2.connect(url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
-                sql.SQL(", ").join(sql.Identifier(t) for t in DATA_TABLES)))
+            cur.execute(
+                sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+                    sql.SQL(", ").join(sql.Identifier(t) for t in DATA_TABLES)
+                )
+            )
     finally:
         conn.close()
 
@@ -108,3 +122,17 @@ def replay_server():
     yield make
     for srv in started:
         srv.stop()
+
+
+# Fixtures whose use puts a test in a slower tier (pytest lists a test's fixtures transitively).
+_DB_FIXTURES = {"db_url", "clean_db", "db_cursor"}
+_MODEL_FIXTURES = {"classifier", "encoder"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _DB_FIXTURES:
+            item.add_marker(pytest.mark.db)
+        if used & _MODEL_FIXTURES:
+            item.add_marker(pytest.mark.model)

@@ -3,21 +3,23 @@
 Rows go in through plain parameterised INSERTs, the way the pipeline stores them, so tests of
 readers do not depend on crawling or a model. Stages that write are tested end to end elsewhere.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from chainwatch import taxonomy
 from chainwatch.storage.labels import sync_labels
 from chainwatch.textsearch import zh_tokens
-from nlp import taxonomy
 
 MODEL_VERSION = "test-model-v1"
 
 
-def add_source(cur, source_id: str, *, lang: str = "en", kind: str = "feed", name: str | None = None,
-               category: str = "news") -> str:
+def add_source(
+    cur, source_id: str, *, lang: str = "en", kind: str = "feed", name: str | None = None, category: str = "news"
+) -> str:
     cur.execute(
         "INSERT INTO sources (id, name, domain, lang, kind, category) VALUES (%s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (id) DO NOTHING",
@@ -26,21 +28,40 @@ def add_source(cur, source_id: str, *, lang: str = "en", kind: str = "feed", nam
     return source_id
 
 
-def add_article(cur, *, source: str, title: str, text: str, published: datetime | None,
-                lang: str = "en", url: str | None = None, story_id: int | None = None,
-                lead: str | None = None) -> int:
+def add_article(
+    cur,
+    *,
+    source: str,
+    title: str,
+    text: str,
+    published: datetime | None,
+    lang: str = "en",
+    url: str | None = None,
+    story_id: int | None = None,
+    lead: str | None = None,
+) -> int:
     """Insert one article (its source must exist); returns its id. story_id defaults to itself."""
     url = url or f"https://{source}.example/news/{hashlib.sha1((title + text).encode()).hexdigest()[:12]}"
     if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=timezone.utc)
+        published = published.replace(tzinfo=UTC)
     cur.execute(
         """
         INSERT INTO articles (url, canonical_url, source_id, title, lead, text, published_at, lang,
                               content_hash, zh_tokens)
         VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
         """,
-        (url, url, source, title, lead, text, published, lang,
-         hashlib.sha256(f"{title}\n{text}".encode()).hexdigest(), zh_tokens(f"{title}\n{text}")),
+        (
+            url,
+            url,
+            source,
+            title,
+            lead,
+            text,
+            published,
+            lang,
+            hashlib.sha256(f"{title}\n{text}".encode()).hexdigest(),
+            zh_tokens(f"{title}\n{text}"),
+        ),
     )
     article_id = cur.fetchone()[0]
     cur.execute("UPDATE articles SET story_id = %s WHERE id = %s", (story_id or article_id, article_id))
@@ -51,15 +72,25 @@ def ensure_labels(cur) -> None:
     sync_labels(cur, taxonomy.load())
 
 
-def add_labels(cur, article_id: int, labels: dict[str, float], *, evidence: str | None = None,
-               model_version: str = MODEL_VERSION, threshold: float = 0.5) -> None:
+def add_labels(
+    cur,
+    article_id: int,
+    labels: dict[str, float],
+    *,
+    evidence: str | None = None,
+    model_version: str = MODEL_VERSION,
+    threshold: float = 0.5,
+) -> None:
     """Record a classification: `labels` maps label id -> probability (>= threshold is positive)."""
     ensure_labels(cur)
-    cur.execute("INSERT INTO model_versions (version, encoder) VALUES (%s, 'test') ON CONFLICT DO NOTHING",
-                (model_version,))
+    cur.execute(
+        "INSERT INTO model_versions (version, encoder) VALUES (%s, 'test') ON CONFLICT DO NOTHING", (model_version,)
+    )
     cur.execute(
         "INSERT INTO classified_articles (article_id, model_version, status) VALUES (%s, %s, 'ok') "
-        "ON CONFLICT DO NOTHING", (article_id, model_version))
+        "ON CONFLICT DO NOTHING",
+        (article_id, model_version),
+    )
     for label, prob in labels.items():
         positive = prob >= threshold
         cur.execute(
@@ -69,10 +100,20 @@ def add_labels(cur, article_id: int, labels: dict[str, float], *, evidence: str 
         )
 
 
-def add_crawl_run(cur, source: str, *, run_id: str = "run-1", started: datetime | None = None,
-                  status: str = "ok", pages: int = 10, stored: int = 10, skipped: int = 0,
-                  errors: int = 0, error_counts: dict | None = None) -> None:
-    started = started or datetime.now(timezone.utc)
+def add_crawl_run(
+    cur,
+    source: str,
+    *,
+    run_id: str = "run-1",
+    started: datetime | None = None,
+    status: str = "ok",
+    pages: int = 10,
+    stored: int = 10,
+    skipped: int = 0,
+    errors: int = 0,
+    error_counts: dict | None = None,
+) -> None:
+    started = started or datetime.now(UTC)
     cur.execute(
         """
         INSERT INTO crawl_runs (run_id, source_id, started_at, finished_at, status, pages_fetched,

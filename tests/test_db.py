@@ -1,4 +1,3 @@
-import psycopg2
 import pytest
 
 from chainwatch import db
@@ -14,8 +13,18 @@ def test_upgrade_is_idempotent(db_url):
 def test_core_tables_and_views_exist(db_cursor):
     db_cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
     names = {r[0] for r in db_cursor.fetchall()}
-    for t in ("sources", "crawl_runs", "articles", "classifications", "labels", "digests",
-              "article_labels", "weekly_label_counts", "stories", "source_health"):
+    for t in (
+        "sources",
+        "crawl_runs",
+        "articles",
+        "classifications",
+        "labels",
+        "digests",
+        "article_labels",
+        "weekly_label_counts",
+        "stories",
+        "source_health",
+    ):
         assert t in names
 
 
@@ -23,7 +32,8 @@ def test_tsvector_is_generated(clean_db, db_cursor):
     db_cursor.execute("INSERT INTO sources (id, name, domain, lang, kind) VALUES ('s', 'S', 's.example', 'en', 'feed')")
     db_cursor.execute(
         "INSERT INTO articles (url, canonical_url, source_id, title, text, content_hash) "
-        "VALUES ('u', 'u', 's', 'Tornado Cash sanctioned', 'Mixers launder funds.', 'h')")
+        "VALUES ('u', 'u', 's', 'Tornado Cash sanctioned', 'Mixers launder funds.', 'h')"
+    )
     db_cursor.execute("SELECT count(*) FROM articles WHERE tsv @@ websearch_to_tsquery('english', 'laundering')")
     assert db_cursor.fetchone()[0] == 1
 

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests import factories
 
@@ -6,10 +6,18 @@ from tests import factories
 def test_seeded_rows_reach_the_views(clean_db, db_cursor):
     factories.add_source(db_cursor, "alpha")
     factories.add_source(db_cursor, "beta")
-    when = datetime(2026, 11, 18, 9, tzinfo=timezone.utc)
-    a = factories.add_article(db_cursor, source="alpha", title="Exchange hacked", text="Hackers drained $5m.", published=when)
-    b = factories.add_article(db_cursor, source="beta", title="Exchange hacked (copy)", text="Hackers drained $5m.",
-                              published=when, story_id=a)
+    when = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    a = factories.add_article(
+        db_cursor, source="alpha", title="Exchange hacked", text="Hackers drained $5m.", published=when
+    )
+    b = factories.add_article(
+        db_cursor,
+        source="beta",
+        title="Exchange hacked (copy)",
+        text="Hackers drained $5m.",
+        published=when,
+        story_id=a,
+    )
     factories.add_labels(db_cursor, a, {"security_breach": 0.95, "cbdc": 0.01}, evidence="Hackers drained $5m.")
     factories.add_labels(db_cursor, b, {"security_breach": 0.90})
     factories.add_crawl_run(db_cursor, "alpha")

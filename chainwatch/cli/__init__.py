@@ -2,15 +2,15 @@
 
 Each area registers its commands from its own module (db, crawl, nlp, digest, search, pipeline).
 """
+
 from __future__ import annotations
 
-import importlib
 import logging
-import os
 import sys
 
 import typer
 
+from chainwatch import config
 from chainwatch.errors import ChainWatchError
 
 app = typer.Typer(
@@ -22,19 +22,20 @@ app = typer.Typer(
     add_completion=False,
 )
 
-_AREAS = ("db", "crawl", "nlp", "digest", "search", "pipeline")
-
 
 @app.callback()
 def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug detail to stderr.")) -> None:
     logging.basicConfig(
-        level=logging.DEBUG if verbose else getattr(logging, os.environ.get("CHAINWATCH_LOG", "WARNING").upper(), logging.WARNING),
+        level=logging.DEBUG if verbose else getattr(logging, config.log_level(), logging.WARNING),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
 
 
-for _area in _AREAS:
-    importlib.import_module(f"chainwatch.cli.{_area}").register(app)
+# Each area module registers its commands; imported here, after `app` exists.
+from chainwatch.cli import crawl, db, digest, nlp, pipeline, search  # noqa: E402
+
+for _area in (db, crawl, nlp, digest, search, pipeline):
+    _area.register(app)
 
 
 def main() -> None:

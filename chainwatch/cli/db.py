@@ -1,4 +1,5 @@
 """`chainwatch db ...`: schema migrations and status."""
+
 from __future__ import annotations
 
 import typer
@@ -13,7 +14,9 @@ def register(app: typer.Typer) -> None:
     def upgrade() -> None:
         """Apply pending migrations from sql/migrations (idempotent)."""
         applied = db.upgrade()
-        typer.echo(f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "database is up to date")
+        typer.echo(
+            f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "database is up to date"
+        )
 
     @dbapp.command("status")
     def status() -> None:

@@ -1,8 +1,8 @@
 """`chainwatch classify`, `chainwatch train`, `chainwatch evaluate` (registered by chainwatch.cli)."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,20 +12,28 @@ from chainwatch.errors import ChainWatchError
 def register(app: typer.Typer) -> None:
     @app.command("classify")
     def classify(
-        input_path: Optional[Path] = typer.Option(
-            None, "--input", "-i", help="JSONL file of items {id, title, text, lang?} ('-': stdin). "
-            "Without it: classify the pending articles in the database."),
-        output_path: Optional[Path] = typer.Option(
-            None, "--output", "-o", help="Where to write one JSON line per item ('-': stdout); needs --input."),
+        input_path: Path | None = typer.Option(
+            None,
+            "--input",
+            "-i",
+            help="JSONL file of items {id, title, text, lang?} ('-': stdin). "
+            "Without it: classify the pending articles in the database.",
+        ),
+        output_path: Path | None = typer.Option(
+            None, "--output", "-o", help="Where to write one JSON line per item ('-': stdout); needs --input."
+        ),
         reclassify: bool = typer.Option(
-            False, "--reclassify", help="Also classify articles already classified by the current model version."),
-        limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Classify at most this many articles."),
+            False, "--reclassify", help="Also classify articles already classified by the current model version."
+        ),
+        limit: int | None = typer.Option(None, "--limit", min=1, help="Classify at most this many articles."),
         batch_size: int = typer.Option(64, "--batch-size", min=1, help="Items per batch."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
     ) -> None:
         """Label items against the taxonomy: the database's pending articles, or a JSONL file."""
         if input_path is None and output_path is None:
-            from nlp.pipeline import classify_pending
+            from chainwatch.runners.classify import (
+                classify_pending,  # slow to import (scrapy, scipy, onnx, matplotlib): only when the command runs
+            )
 
             summary = classify_pending(reclassify=reclassify, batch_size=batch_size, limit=limit, progress=not quiet)
             typer.echo(summary.line())
@@ -36,19 +44,26 @@ def register(app: typer.Typer) -> None:
             raise ChainWatchError("--reclassify and --limit apply to the database, not to --input files")
         if str(input_path) != "-" and not input_path.exists():
             raise ChainWatchError(f"input file not found: {input_path}")
-        from nlp.files import classify_file
+        from nlp.files import (
+            classify_file,  # slow to import (scrapy, scipy, onnx, matplotlib): only when the command runs
+        )
 
-        summary = classify_file(input_path, output_path, batch_size=batch_size,
-                                progress=not quiet and str(output_path) != "-")
+        summary = classify_file(
+            input_path, output_path, batch_size=batch_size, progress=not quiet and str(output_path) != "-"
+        )
         typer.echo(summary.line(), err=str(output_path) == "-")
 
     @app.command("train")
     def train(
-        data: Optional[Path] = typer.Option(None, "--data", help="Labelled JSONL (default: nlp/data/labelled.jsonl)."),
-        model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="Where to write the model (default: nlp/model)."),
+        data: Path | None = typer.Option(None, "--data", help="Labelled JSONL (default: nlp/data/labelled.jsonl)."),
+        model_dir: Path | None = typer.Option(
+            None, "--model-dir", help="Where to write the model (default: nlp/model)."
+        ),
     ) -> None:
         """Train the label heads on the train split, choose thresholds, print dev-split metrics."""
-        from nlp.training import train as run_training
+        from nlp.training.train import (
+            train as run_training,  # slow to import (scrapy, scipy, onnx, matplotlib): only when the command runs
+        )
 
         result = run_training(data, model_dir)
         typer.echo(result.report())
@@ -56,12 +71,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("evaluate")
     def evaluate(
-        input_path: Optional[Path] = typer.Option(
-            None, "--input", "-i", help="Labelled JSONL (default: nlp/data/labelled.jsonl)."),
+        input_path: Path | None = typer.Option(
+            None, "--input", "-i", help="Labelled JSONL (default: nlp/data/labelled.jsonl)."
+        ),
         split: str = typer.Option("dev", "--split", help="Which split to score: train, dev or all."),
     ) -> None:
         """Per-label precision, recall and F1, micro and macro F1 of the current model on labelled items."""
-        from nlp.evaluation import evaluate as run_evaluation
+        from nlp.training.evaluate import (
+            evaluate as run_evaluation,  # slow to import (scrapy, scipy, onnx, matplotlib): only when the command runs
+        )
 
         if split not in ("train", "dev", "all"):
             raise ChainWatchError("--split must be train, dev or all")

@@ -1,9 +1,10 @@
 """`chainwatch demo` and `chainwatch run`: the main job, end to end."""
+
 from __future__ import annotations
 
 import typer
 
-from chainwatch import pipeline
+from chainwatch.runners import main_job as pipeline
 
 
 def _report(result: pipeline.PipelineResult) -> None:

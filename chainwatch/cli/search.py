@@ -1,11 +1,11 @@
 """`chainwatch search QUERY`: full-text search over stored articles (chainwatch.search)."""
+
 from __future__ import annotations
 
 import csv
 import json
 import sys
 from enum import Enum
-from typing import Optional
 
 import typer
 
@@ -28,8 +28,10 @@ def render_table(hits) -> str:
     lines = [f"{'#':>3}  {'rank':>6}  {'published':<10}  {'source':<16}  {'lang':<4}  title"]
     for i, h in enumerate(hits, 1):
         published = h.published_at.strftime("%Y-%m-%d") if h.published_at else "-"
-        lines.append(f"{i:>3}  {h.rank:>6.3f}  {published:<10}  {_clip(h.source, 16):<16}  {h.lang or '-':<4}  "
-                     f"{_clip(h.title, 90)}")
+        lines.append(
+            f"{i:>3}  {h.rank:>6.3f}  {published:<10}  {_clip(h.source, 16):<16}  {h.lang or '-':<4}  "
+            f"{_clip(h.title, 90)}"
+        )
         lines.append(f"{'':>5}{h.url}")
         if h.labels:
             lines.append(f"{'':>5}labels: {', '.join(h.labels)}")
@@ -55,18 +57,23 @@ def write_csv(hits, out) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("search")
     def search_cmd(
-        query: str = typer.Argument(..., help='Words to find (web-search syntax: "exact phrase", or, -word); '
-                                              "English is stemmed, Chinese is segmented with jieba."),
-        label: Optional[str] = typer.Option(None, "--label", help="Only articles with this positive label (taxonomy id)."),
-        since: Optional[str] = typer.Option(None, "--since", help="Published on or after this UTC day (YYYY-MM-DD)."),
-        until: Optional[str] = typer.Option(None, "--until", help="Published on or before this UTC day (YYYY-MM-DD)."),
-        lang: Optional[str] = typer.Option(None, "--lang", help="Only this language (ISO 639-1, e.g. en, zh)."),
-        source: Optional[str] = typer.Option(None, "--source", help="Only this source id."),
+        query: str = typer.Argument(
+            ...,
+            help='Words to find (web-search syntax: "exact phrase", or, -word); '
+            "English is stemmed, Chinese is segmented with jieba.",
+        ),
+        label: str | None = typer.Option(None, "--label", help="Only articles with this positive label (taxonomy id)."),
+        since: str | None = typer.Option(None, "--since", help="Published on or after this UTC day (YYYY-MM-DD)."),
+        until: str | None = typer.Option(None, "--until", help="Published on or before this UTC day (YYYY-MM-DD)."),
+        lang: str | None = typer.Option(None, "--lang", help="Only this language (ISO 639-1, e.g. en, zh)."),
+        source: str | None = typer.Option(None, "--source", help="Only this source id."),
         limit: int = typer.Option(20, "--limit", help="Most articles to show (1-1000)."),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, json or csv."),
     ) -> None:
         """Full-text search of stored articles, best match first."""
-        from chainwatch.search import search
+        from chainwatch.search import (
+            search,  # slow to import (scrapy, scipy, onnx, matplotlib): only when the command runs
+        )
 
         hits = search(query, label=label, since=since, until=until, lang=lang, source=source, limit=limit)
         if fmt is OutputFormat.json:

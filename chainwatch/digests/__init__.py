@@ -6,8 +6,16 @@ Markdown (render.py, templates/), stores both in `digests`, writes them to the o
 optionally emails them (mail.py). `weeks_with_articles()` lists the weeks there is something to
 digest.
 """
+
 from chainwatch.digests.build import DigestResult, build_digest, read_digest, weeks_with_articles
 from chainwatch.digests.weeks import IsoWeek, last_complete_week, parse_week
 
-__all__ = ["DigestResult", "IsoWeek", "build_digest", "last_complete_week", "parse_week", "read_digest",
-           "weeks_with_articles"]
+__all__ = [
+    "DigestResult",
+    "IsoWeek",
+    "build_digest",
+    "last_complete_week",
+    "parse_week",
+    "read_digest",
+    "weeks_with_articles",
+]

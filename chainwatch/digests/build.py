@@ -1,23 +1,26 @@
 """build_digest(): read a week from the views, summarise, render, store, write, optionally email."""
+
 from __future__ import annotations
 
 import dataclasses
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
 
-from chainwatch import config, db
+from chainwatch import config, db, taxonomy
 from chainwatch.config import SmtpSettings
-from chainwatch.digests import charts, entities, fetch, mail, store, summary
+from chainwatch.digests import charts, entities, fetch, mail, summary
 from chainwatch.digests.model import Digest
 from chainwatch.digests.render import KIND_TITLES, render_html, render_markdown
 from chainwatch.digests.weeks import IsoWeek, parse_week
 from chainwatch.errors import ChainWatchError
-from nlp import taxonomy
+from chainwatch.files import write_atomic
+from chainwatch.mail import send as send_mail
+from chainwatch.storage import digests as digests_table
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +39,14 @@ class DigestResult:
     emailed: bool = False
 
 
-def build_digest(week: str | None = None, *, database_url: str | None = None, out_dir: Path | None = None,
-                 send_email: bool = False, smtp: SmtpSettings | None = None) -> DigestResult:
+def build_digest(
+    week: str | None = None,
+    *,
+    database_url: str | None = None,
+    out_dir: Path | None = None,
+    send_email: bool = False,
+    smtp: SmtpSettings | None = None,
+) -> DigestResult:
     """Build the digest of `week` (`2026-W47`; None: the last complete ISO week, UTC).
 
     Stores both formats in `digests` (re-running a week replaces them), writes
@@ -50,19 +59,22 @@ def build_digest(week: str | None = None, *, database_url: str | None = None, ou
     url = database_url or db.database_url()
 
     digest = read_digest(iso, url)
-    pngs = {} if digest.empty else {kind: charts.small_multiples(digest.labels_of(kind), digest.trend_weeks)
-                                    for kind, _ in KIND_TITLES}
+    pngs = (
+        {}
+        if digest.empty
+        else {kind: charts.small_multiples(digest.labels_of(kind), digest.trend_weeks) for kind, _ in KIND_TITLES}
+    )
     html = render_html(digest, {kind: charts.data_uri(png) for kind, png in pngs.items()})
     markdown = render_markdown(digest)
 
     with db.transaction(url) as cur:
-        store.save(cur, str(iso), {"html": html, "md": markdown}, digest.totals.items, digest.generated_at)
+        digests_table.save(cur, str(iso), {"html": html, "md": markdown}, digest.totals.items, digest.generated_at)
     out = Path(out_dir) if out_dir is not None else config.out_dir()
-    html_path = store.write_file(out / f"digest-{iso}.html", html)
-    md_path = store.write_file(out / f"digest-{iso}.md", markdown)
+    html_path = write_atomic(out / f"digest-{iso}.html", html)
+    md_path = write_atomic(out / f"digest-{iso}.md", markdown)
 
     if settings is not None:
-        mail.send(mail.compose(digest, markdown, pngs, settings), settings)
+        send_mail(mail.compose(digest, markdown, pngs, settings), settings, what="digest")
     log.info("digest %s: %d items, %.2f s", iso, digest.totals.items, time.monotonic() - started)
     return DigestResult(str(iso), html_path, md_path, digest.totals.items, emailed=settings is not None)
 
@@ -91,9 +103,12 @@ def read_digest(week: IsoWeek, database_url: str, *, now: datetime | None = None
             stories, labelled, versions = fetch.week_labels(cur, week)
             items_trend = tuple(items_per_week.get(w.monday, 0) for w in trend_weeks)
             digest = Digest(
-                week=week, generated_at=now or datetime.now(timezone.utc), trend_weeks=trend_weeks,
+                week=week,
+                generated_at=now or datetime.now(UTC),
+                trend_weeks=trend_weeks,
                 totals=dataclasses.replace(totals, labelled=labelled),
-                previous_items=items_per_week.get(week.shift(-1).monday, 0), items_trend=items_trend,
+                previous_items=items_per_week.get(week.shift(-1).monday, 0),
+                items_trend=items_trend,
                 labels=summary.label_weeks(labels, trend_weeks, per_label, stories, items_trend),
                 source_health=fetch.source_health(cur, week),
                 model_versions=versions,

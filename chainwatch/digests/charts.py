@@ -3,6 +3,7 @@
 matplotlib is used through its object API with the Agg canvas (no pyplot): no global figure
 state and no display, so building digests in Airflow workers or threads is safe.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,9 +28,9 @@ def small_multiples(labels: list[LabelWeek], weeks: list[IsoWeek]) -> bytes:
     All panels are drawn on one axes whose data units are inches: matplotlib spends most of its
     time on per-axes machinery (ticks, spines), and one axes keeps two charts well under 0.1 s.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import PolyCollection
-    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # matplotlib is slow to import; only charts need it
+    from matplotlib.collections import PolyCollection  # matplotlib is slow to import; only charts need it
+    from matplotlib.figure import Figure  # matplotlib is slow to import; only charts need it
 
     rows = max(1, math.ceil(len(labels) / COLUMNS))
     width, cell_w, cell_h = 9.0, 9.0 / COLUMNS, 1.55
@@ -57,8 +58,14 @@ def small_multiples(labels: list[LabelWeek], weeks: list[IsoWeek]) -> bytes:
         right = left + n * slot
         ax.hlines(base, left, right, colors=PAST, linewidth=0.8)
         if lw.average4:
-            ax.hlines(base + lw.average4 * scale, left + (n - 5) * slot, left + (n - 1) * slot,
-                      colors=AVERAGE, linestyles=(0, (2, 1.5)), linewidth=1.1)
+            ax.hlines(
+                base + lw.average4 * scale,
+                left + (n - 5) * slot,
+                left + (n - 1) * slot,
+                colors=AVERAGE,
+                linestyles=(0, (2, 1.5)),
+                linewidth=1.1,
+            )
         title = "\n".join(textwrap.wrap(lw.label.name, 28)[:2])
         ax.text(left - 0.2, top - 0.1, title, fontsize=9.5, color=INK, va="top", ha="left", linespacing=1.1)
         if max(lw.trend):
@@ -67,12 +74,27 @@ def small_multiples(labels: list[LabelWeek], weeks: list[IsoWeek]) -> bytes:
             ax.text(left, base - 0.05, f"W{weeks[0].week:02d}", fontsize=7.5, color=MUTED, va="top", ha="left")
             ax.text(right, base - 0.05, f"W{weeks[-1].week:02d}", fontsize=7.5, color=MUTED, va="top", ha="right")
         # This week's number: above the bars' area, under the title, clear of bars and lines.
-        ax.text(right, base + tallest + 0.05, f"{lw.items:,}", fontsize=10, fontweight="bold",
-                color=SPIKE if lw.spike else CURRENT, va="bottom", ha="right")
+        ax.text(
+            right,
+            base + tallest + 0.05,
+            f"{lw.items:,}",
+            fontsize=10,
+            fontweight="bold",
+            color=SPIKE if lw.spike else CURRENT,
+            va="bottom",
+            ha="right",
+        )
     half = slot * 0.39  # bars fill 78% of their slot; one PolyCollection draws them all at once
-    ax.add_collection(PolyCollection(
-        [((x - half, b), (x + half, b), (x + half, b + h), (x - half, b + h)) for x, b, h in zip(xs, bottoms, heights)],
-        facecolors=colours, linewidths=0))
+    ax.add_collection(
+        PolyCollection(
+            [
+                ((x - half, b), (x + half, b), (x + half, b + h), (x - half, b + h))
+                for x, b, h in zip(xs, bottoms, heights)
+            ],
+            facecolors=colours,
+            linewidths=0,
+        )
+    )
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()

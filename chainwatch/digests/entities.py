@@ -1,11 +1,12 @@
 """The gazetteer (entities.yaml): exchanges, projects, regulators and jurisdictions whose first
 appearance the digest reports under "What is new".
 
-Names are matched in SQL with the articles' full-text index (queries/new_entities.sql), so the
+Names are matched in SQL with the articles' full-text index (sql/digests/new_entities.sql), so the
 rule is the one `chainwatch search` uses: an English alias is a phrase in the 'english'
 configuration; a Chinese alias is segmented by jieba (chainwatch.textsearch, as stored in
 articles.zh_tokens) and all its words must occur.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,7 +64,7 @@ def by_id(entities: tuple[Entity, ...]) -> dict[str, Entity]:
 
 def search_terms(entities: tuple[Entity, ...]) -> tuple[list[str], list[str], list[str]]:
     """Three parallel arrays (entity id, text-search configuration, text), one row per alias,
-    for queries/new_entities.sql: 'english' rows become phrase queries, 'simple' rows are jieba
+    for sql/digests/new_entities.sql: 'english' rows become phrase queries, 'simple' rows are jieba
     words that must all occur. An English alias written in Chinese characters counts as Chinese."""
     ids, configs, texts = [], [], []
     for e in entities:

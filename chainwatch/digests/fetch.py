@@ -1,26 +1,26 @@
 """Read one digest week from the views of sql/migrations/005_digest_views.sql (digest_articles,
 digest_article_labels, digest_sources, digest_crawl_runs).
 
-SQL lives in queries/*.sql; this module only sends parameters and turns rows into model objects.
+SQL lives in sql/digests/*.sql; this module only sends parameters and turns rows into model objects.
 Every function takes an open cursor so the whole digest is read from one snapshot.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 
 from chainwatch.digests import entities as gazetteer
 from chainwatch.digests.model import NewEntity, NewSource, SourceWeek, Story, StoryLink, WeekTotals
 from chainwatch.digests.weeks import IsoWeek, week_of
-from chainwatch.sqlfiles import load_statement
+from chainwatch.sqlfiles import statement
+from chainwatch.storage import health
 
-QUERIES = Path(__file__).with_name("queries")
 LINKS_PER_STORY = 12  # a story copied by dozens of sites lists the first ones and "+N more"
 
 
 def sql(name: str) -> str:
-    return load_statement(QUERIES / f"{name}.sql")
+    return statement("digests", name)
 
 
 def _range(week: IsoWeek, first: IsoWeek | None = None) -> dict:
@@ -66,11 +66,21 @@ def top_stories(cur, week: IsoWeek, per_label: int) -> dict[str, list[Story]]:
     stories: dict[str, list[Story]] = defaultdict(list)
     for label, rank, story_id, score, items, sources, title, url, evidence in rows:
         copies = links.get(story_id, [])
-        stories[label].append(Story(
-            story_id=story_id, label=label, rank=rank, score=float(score), items=items, sources=sources,
-            title=title, url=url, evidence=evidence,
-            links=tuple(copies[:LINKS_PER_STORY]), more_links=max(0, len(copies) - LINKS_PER_STORY),
-        ))
+        stories[label].append(
+            Story(
+                story_id=story_id,
+                label=label,
+                rank=rank,
+                score=float(score),
+                items=items,
+                sources=sources,
+                title=title,
+                url=url,
+                evidence=evidence,
+                links=tuple(copies[:LINKS_PER_STORY]),
+                more_links=max(0, len(copies) - LINKS_PER_STORY),
+            )
+        )
     return dict(stories)
 
 
@@ -93,20 +103,26 @@ def new_entities(cur, week: IsoWeek, known: tuple[gazetteer.Entity, ...]) -> lis
     ids, configs, terms = gazetteer.search_terms(known)
     if not ids:
         return []
-    cur.execute(sql("new_entities"), {**_range(week), "previous_start": week.shift(-1).start,
-                                      "entity_ids": ids, "configs": configs, "terms": terms})
+    cur.execute(
+        sql("new_entities"),
+        {**_range(week), "previous_start": week.shift(-1).start, "entity_ids": ids, "configs": configs, "terms": terms},
+    )
     index = gazetteer.by_id(known)
-    return [NewEntity(index[entity_id], mentions, title, url, source_name)
-            for entity_id, mentions, title, url, source_name in cur.fetchall()]
+    return [
+        NewEntity(index[entity_id], mentions, title, url, source_name)
+        for entity_id, mentions, title, url, source_name in cur.fetchall()
+    ]
 
 
 def source_health(cur, week: IsoWeek) -> list[SourceWeek]:
-    cur.execute(sql("source_health"), _range(week))
     result = []
-    for (source_id, name, runs, failed, pages, stored, skipped, errors, kinds, items, status) in cur.fetchall():
+    for source_id, name, runs, failed, pages, stored, skipped, errors, kinds, items, status in health.for_week(
+        cur, week.start, week.end
+    ):
         error_kinds = tuple(sorted(((k, int(n)) for k, n in (kinds or {}).items()), key=lambda kv: (-kv[1], kv[0])))
-        result.append(SourceWeek(source_id, name, runs, failed, pages, stored, skipped, errors, error_kinds,
-                                 items, status))
+        result.append(
+            SourceWeek(source_id, name, runs, failed, pages, stored, skipped, errors, error_kinds, items, status)
+        )
     return result
 
 

@@ -1,25 +1,16 @@
-"""Email a digest over SMTP: multipart/alternative with the Markdown as text/plain and the HTML
-page as text/html. Many mail clients block data: images, so in the email the charts travel as
-inline parts (multipart/related, referenced by cid:) instead of data URIs.
-
-Settings come from chainwatch.config.smtp_settings() (SMTP_* variables), or are passed in, e.g.
-by the Airflow DAG from a connection.
+"""Compose a digest email (chainwatch.mail sends it): multipart/alternative with the Markdown as
+text/plain and the HTML page as text/html. Many mail clients block data: images, so in the email the
+charts travel as inline parts (multipart/related, referenced by cid:) instead of data URIs.
 """
+
 from __future__ import annotations
 
-import logging
-import smtplib
-import ssl
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from chainwatch.config import SmtpSettings
 from chainwatch.digests.model import Digest
 from chainwatch.digests.render import render_html
-from chainwatch.errors import ChainWatchError
-
-log = logging.getLogger(__name__)
-TIMEOUT_S = 30
 
 
 def subject(d: Digest) -> str:
@@ -47,31 +38,5 @@ def compose(d: Digest, markdown: str, charts: dict[str, bytes], settings: SmtpSe
     msg.add_alternative(html, subtype="html")
     html_part = msg.get_payload()[1]
     for kind, png in charts.items():
-        html_part.add_related(png, "image", "png", cid=cids[kind], filename=f"trend-{kind}.png",
-                              disposition="inline")
+        html_part.add_related(png, "image", "png", cid=cids[kind], filename=f"trend-{kind}.png", disposition="inline")
     return msg
-
-
-def send(msg: EmailMessage, settings: SmtpSettings) -> None:
-    """Deliver `msg` to settings.recipients; any failure is a one-line ChainWatchError."""
-    if not settings.recipients:
-        raise ChainWatchError("cannot email the digest: no recipients (set SMTP_TO)")
-    where = f"{settings.host}:{settings.port}"
-    try:
-        # Port 465 speaks TLS from the first byte; other ports may upgrade with STARTTLS.
-        if settings.port == 465:
-            client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_S,
-                                      context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_S)
-        with client:
-            if settings.starttls and settings.port != 465:
-                client.starttls(context=ssl.create_default_context())
-            if settings.user:
-                client.login(settings.user, settings.password or "")
-            refused = client.send_message(msg, from_addr=settings.sender, to_addrs=list(settings.recipients))
-    except (smtplib.SMTPException, OSError) as exc:
-        detail = " ".join(str(exc).split()) or exc.__class__.__name__
-        raise ChainWatchError(f"cannot email the digest through {where}: {detail}") from exc
-    if refused:
-        log.warning("digest email refused for %s", ", ".join(sorted(refused)))

@@ -1,6 +1,7 @@
 """What a digest says, as plain data: read from the views (fetch.py), summarised (summary.py),
 then rendered (render.py). Titles, evidence, names and URLs here are scraped text: raw, escaped
 only by the templates."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,27 +9,28 @@ from datetime import date, datetime
 
 from chainwatch.digests.entities import Entity
 from chainwatch.digests.weeks import IsoWeek
-from nlp.taxonomy import Label
+from chainwatch.taxonomy import Label
 
 
 @dataclass(frozen=True)
 class WeekTotals:
-    items: int = 0         # articles published in the week
-    stories: int = 0       # near-duplicate groups among them
+    items: int = 0  # articles published in the week
+    stories: int = 0  # near-duplicate groups among them
     sources: int = 0
-    labelled: int = 0      # items with at least one positive label
+    labelled: int = 0  # items with at least one positive label
     unclassified: int = 0  # items no model version has processed yet
 
 
 @dataclass(frozen=True)
 class LabelWeek:
     """One label's numbers for the digest week (items = articles with that positive label)."""
+
     label: Label
     items: int
     stories: int
-    previous: int                # items the week before
-    average4: float              # mean items per week over the 4 weeks before this one
-    trend: tuple[int, ...]       # items per week over the trend window, oldest first, this week last
+    previous: int  # items the week before
+    average4: float  # mean items per week over the 4 weeks before this one
+    trend: tuple[int, ...]  # items per week over the trend window, oldest first, this week last
     spike: bool
 
     @property
@@ -44,6 +46,7 @@ class LabelWeek:
 @dataclass(frozen=True)
 class StoryLink:
     """One copy of a story: an article in one source."""
+
     article_id: int
     source_id: str
     source_name: str
@@ -55,24 +58,25 @@ class StoryLink:
 @dataclass(frozen=True)
 class Story:
     """A near-duplicate group (articles.story_id) ranked under one label."""
+
     story_id: int
     label: str
     rank: int
-    score: float          # best probability of the label among the story's items this week
-    items: int            # copies this week with the label
-    sources: int          # distinct sources among them
-    title: str            # title of the best-scoring copy
+    score: float  # best probability of the label among the story's items this week
+    items: int  # copies this week with the label
+    sources: int  # distinct sources among them
+    title: str  # title of the best-scoring copy
     url: str
     evidence: str | None  # the classifier's supporting sentence for that copy
     links: tuple[StoryLink, ...] = ()
-    more_links: int = 0   # copies not listed (very large stories)
+    more_links: int = 0  # copies not listed (very large stories)
 
 
 @dataclass(frozen=True)
 class NewEntity:
     entity: Entity
-    mentions: int         # items of the week that mention it
-    title: str            # the first such item
+    mentions: int  # items of the week that mention it
+    title: str  # the first such item
     url: str
     source_name: str
 
@@ -82,13 +86,14 @@ class NewSource:
     source_id: str
     source_name: str
     items: int
-    title: str            # its first item of the week
+    title: str  # its first item of the week
     url: str
 
 
 @dataclass(frozen=True)
 class SourceWeek:
     """One source's crawling in the week (crawl runs started in it) and what it published."""
+
     source_id: str
     source_name: str
     runs: int
@@ -98,8 +103,8 @@ class SourceWeek:
     skipped: int
     errors: int
     error_kinds: tuple[tuple[str, int], ...]
-    items: int            # articles published in the week
-    status: str           # ok | degraded | failing | no_items | not_crawled
+    items: int  # articles published in the week
+    status: str  # ok | degraded | failing | no_items | not_crawled
 
 
 @dataclass
@@ -108,8 +113,8 @@ class Digest:
     generated_at: datetime
     trend_weeks: list[IsoWeek]
     totals: WeekTotals
-    previous_items: int              # items the week before
-    items_trend: tuple[int, ...]     # items per week over trend_weeks
+    previous_items: int  # items the week before
+    items_trend: tuple[int, ...]  # items per week over trend_weeks
     labels: list[LabelWeek]
     stories: dict[str, list[Story]] = field(default_factory=dict)
     new_entities: list[NewEntity] = field(default_factory=list)

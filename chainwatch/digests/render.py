@@ -6,6 +6,7 @@ Everything scraped (titles, evidence, names, URLs) is untrusted:
 - Markdown escapes every value too (the environment's `finalize`), both its own syntax and
   `<`, `>`, `&`, because Markdown is often turned into HTML by whoever reads it.
 """
+
 from __future__ import annotations
 
 import re
@@ -82,25 +83,36 @@ def day(moment: datetime | None) -> str:
 
 
 def _filters(env: jinja2.Environment) -> jinja2.Environment:
-    env.filters.update(href=safe_href, signed=signed, number=number, day=day, spark=sparkline,
-                       md_link=md_link)
+    env.filters.update(href=safe_href, signed=signed, number=number, day=day, spark=sparkline, md_link=md_link)
     env.globals.update(KIND_TITLES=KIND_TITLES, spike_ratio=f"{SPIKE_RATIO:g}", spike_min=SPIKE_MIN_ITEMS)
     return env
 
 
 def html_environment() -> jinja2.Environment:
-    return _filters(jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
-    ))
+    return _filters(
+        jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    )
 
 
 def markdown_environment() -> jinja2.Environment:
     # autoescape is for HTML; Markdown gets its own escaping through finalize, applied to every {{ }}.
-    return _filters(jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, finalize=md_escape,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-    ))
+    return _filters(
+        jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=False,
+            finalize=md_escape,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+    )
 
 
 _html = _md = None

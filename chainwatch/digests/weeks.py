@@ -2,11 +2,12 @@
 
 A digest covers one ISO week, Monday 00:00 UTC up to (not including) the next Monday.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from chainwatch.errors import ChainWatchError
 
@@ -35,7 +36,7 @@ class IsoWeek:
     @property
     def start(self) -> datetime:
         """First instant of the week (UTC), inclusive."""
-        return datetime.combine(self.monday, time(0), tzinfo=timezone.utc)
+        return datetime.combine(self.monday, time(0), tzinfo=UTC)
 
     @property
     def end(self) -> datetime:
@@ -50,19 +51,19 @@ class IsoWeek:
         return [self.shift(-i) for i in range(n - 1, -1, -1)]
 
     def is_complete(self, now: datetime | None = None) -> bool:
-        return (now or datetime.now(timezone.utc)) >= self.end
+        return (now or datetime.now(UTC)) >= self.end
 
 
 def week_of(day: date | datetime) -> IsoWeek:
     if isinstance(day, datetime):
-        day = (day.astimezone(timezone.utc) if day.tzinfo else day).date()
+        day = (day.astimezone(UTC) if day.tzinfo else day).date()
     year, week, _ = day.isocalendar()
     return IsoWeek(year, week)
 
 
 def last_complete_week(now: datetime | None = None) -> IsoWeek:
     """The ISO week before the current one (UTC): the latest week that has ended."""
-    return week_of(now or datetime.now(timezone.utc)).shift(-1)
+    return week_of(now or datetime.now(UTC)).shift(-1)
 
 
 def parse_week(value: str | IsoWeek | None) -> IsoWeek:

@@ -1,1 +1,14 @@
-"""Reads and writes of ChainWatch tables. One module per table family; parameterised SQL only."""
+"""Reads and writes of ChainWatch tables: one module per table family, parameterised SQL only.
+
+- `articles`: batched idempotent upserts keyed on canonical_url, stored URLs, retention.
+- `stories`: near-duplicate story ids (MinHash signatures, the LSH index, reconciliation).
+- `sources`: the registry synced into `sources`.
+- `health`: source health, the one place it is computed (now, and per week).
+- `crawl_runs`: one row per (run, source), run locks, retention.
+- `labels`: the taxonomy synced into `labels`.
+- `classifications`: classifier outputs, pending articles, model versions.
+- `digests`: rendered digests per (week, format).
+
+Every function takes an open cursor, so a caller decides the transaction. Inline statements live in
+these modules; longer read queries are .sql files under sql/ (chainwatch.sqlfiles).
+"""

@@ -2,14 +2,16 @@
 
 A row is written only when it is new or its content changed, so re-running a crawl writes
 nothing. Each new row gets a MinHash signature and a story id from the near-duplicate index
-(spiders.dedup), and Chinese text gets jieba search tokens (chainwatch.textsearch).
+(chainwatch.storage.stories), and Chinese text gets jieba search tokens (chainwatch.textsearch).
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from psycopg2.extras import execute_values
 
+from chainwatch.storage.stories import StoryIndex, signature
 from chainwatch.textsearch import has_cjk, zh_tokens
 
 _UPSERT = """
@@ -43,10 +45,9 @@ def _search_tokens(article) -> str | None:
 def upsert_articles(cur, articles: list, *, stories=None) -> UpsertResult:
     """Insert new articles, update changed ones, leave identical ones alone.
 
-    `stories` is a spiders.dedup.StoryIndex shared across calls (the crawl keeps one per
+    `stories` is a chainwatch.storage.stories.StoryIndex shared across calls (the crawl keeps one per
     process); without it, one is loaded from the database for this call.
     """
-    from spiders.dedup import StoryIndex, signature
 
     unique: dict[str, object] = {}
     for art in articles:
@@ -55,8 +56,20 @@ def upsert_articles(cur, articles: list, *, stories=None) -> UpsertResult:
         return UpsertResult(0, 0, len(articles))
     signatures = {url: signature(a.title, a.text) for url, a in unique.items()}
     rows = [
-        (a.url, a.canonical_url, a.source, a.title, a.lead, a.text, a.published, a.fetched_at,
-         a.lang, a.content_hash, signatures[url], _search_tokens(a))
+        (
+            a.url,
+            a.canonical_url,
+            a.source,
+            a.title,
+            a.lead,
+            a.text,
+            a.published,
+            a.fetched_at,
+            a.lang,
+            a.content_hash,
+            signatures[url],
+            _search_tokens(a),
+        )
         for url, a in unique.items()
     ]
     written = execute_values(cur, _UPSERT, rows, page_size=max(len(rows), 1), fetch=True)
@@ -69,8 +82,12 @@ def upsert_articles(cur, articles: list, *, stories=None) -> UpsertResult:
             (art_id, stories.assign(art_id, signatures[url], unique[url].published))
             for art_id, url in sorted(needs_story)
         ]
-        execute_values(cur, "UPDATE articles SET story_id = v.story FROM (VALUES %s) AS v(id, story) "
-                            "WHERE articles.id = v.id", assigned, page_size=max(len(assigned), 1))
+        execute_values(
+            cur,
+            "UPDATE articles SET story_id = v.story FROM (VALUES %s) AS v(id, story) WHERE articles.id = v.id",
+            assigned,
+            page_size=max(len(assigned), 1),
+        )
     return UpsertResult(inserted, len(written) - inserted, len(articles) - len(written))
 
 
@@ -82,3 +99,13 @@ def stored_urls(cur, source_id: str) -> set[str]:
         found.add(canonical)
         found.add(url)
     return found
+
+
+def delete_older_than(cur, days: int) -> int:
+    """Delete articles published (fetched, when the date is unknown) more than `days` ago; their
+    classifications go with them (ON DELETE CASCADE)."""
+    cur.execute(
+        "DELETE FROM articles WHERE coalesce(published_at, fetched_at) < now() - make_interval(days => %s)",
+        (int(days),),
+    )
+    return cur.rowcount

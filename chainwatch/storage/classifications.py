@@ -3,13 +3,14 @@
 Rows are keyed by (article, model version): a new model version adds rows and leaves the old ones as
 history; writing the same version again replaces that version's rows for the article (idempotent).
 """
+
 from __future__ import annotations
 
 import json
 
 from psycopg2.extras import execute_values
 
-from nlp.contracts import ClassifierInput, ClassifierOutput
+from chainwatch.contracts import ClassifierInput, ClassifierOutput
 
 
 def record_model_version(cur, version: str, encoder: str, metrics: dict) -> None:
@@ -28,12 +29,15 @@ def count_pending(cur, model_version: str, *, reclassify: bool = False) -> int:
     else:
         cur.execute(
             "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM classified_articles ca"
-            " WHERE ca.article_id = a.id AND ca.model_version = %s)", (model_version,))
+            " WHERE ca.article_id = a.id AND ca.model_version = %s)",
+            (model_version,),
+        )
     return int(cur.fetchone()[0])
 
 
-def next_pending(cur, model_version: str, *, after_id: int, limit: int,
-                 reclassify: bool = False) -> list[ClassifierInput]:
+def next_pending(
+    cur, model_version: str, *, after_id: int, limit: int, reclassify: bool = False
+) -> list[ClassifierInput]:
     """Articles with id > after_id, in id order, that this model version has not classified (all of
     them when reclassify). Keyset paging: articles a crawler adds meanwhile are picked up in turn."""
     cur.execute(
@@ -75,9 +79,16 @@ def store_outputs(cur, outputs: list[ClassifierOutput]) -> None:
         [(int(o.id), o.model_version) for o in outputs],
     )
     rows = [
-        (int(o.id), o.model_version, label, min(max(float(p), 0.0), 1.0), label in o.labels,
-         _storable(o.evidence.get(label)) if label in o.labels else None)
-        for o in outputs for label, p in o.scores.items()
+        (
+            int(o.id),
+            o.model_version,
+            label,
+            min(max(float(p), 0.0), 1.0),
+            label in o.labels,
+            _storable(o.evidence.get(label)) if label in o.labels else None,
+        )
+        for o in outputs
+        for label, p in o.scores.items()
     ]
     if rows:
         execute_values(
@@ -91,3 +102,14 @@ def store_outputs(cur, outputs: list[ClassifierOutput]) -> None:
             """,
             rows,
         )
+
+
+def latest_model_version(cur) -> str | None:
+    """The model version that classified most recently, else the newest registered one, else None."""
+    cur.execute("SELECT model_version FROM classified_articles ORDER BY classified_at DESC LIMIT 1")
+    row = cur.fetchone()
+    if row:
+        return row[0]
+    cur.execute("SELECT version FROM model_versions ORDER BY created_at DESC LIMIT 1")
+    row = cur.fetchone()
+    return row[0] if row else None

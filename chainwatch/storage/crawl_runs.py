@@ -1,4 +1,5 @@
 """The `crawl_runs` table: one row per source per run, written while the crawl goes."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,10 @@ def start_run(cur, run_id: str, source_id: str) -> None:
 
 def hold_run_locks(cur, run_id: str, source_ids: list[str]) -> None:
     """Mark the rows of (run_id, each source) as owned by this session until it ends."""
-    cur.execute("SELECT pg_advisory_lock_shared(%s, hashtext(%s || '/' || s)) FROM unnest(%s::text[]) AS s",
-                (RUN_LOCK, run_id, list(source_ids)))
+    cur.execute(
+        "SELECT pg_advisory_lock_shared(%s, hashtext(%s || '/' || s)) FROM unnest(%s::text[]) AS s",
+        (RUN_LOCK, run_id, list(source_ids)),
+    )
 
 
 def close_orphaned(cur, source_ids: list[str], run_id: str, note: str) -> int:
@@ -57,8 +60,9 @@ def close_orphaned(cur, source_ids: list[str], run_id: str, note: str) -> int:
     return cur.rowcount
 
 
-def save_run(cur, run_id: str, source_id: str, stats: RunStats, *, status: str = "running",
-             note: str | None = None) -> None:
+def save_run(
+    cur, run_id: str, source_id: str, stats: RunStats, *, status: str = "running", note: str | None = None
+) -> None:
     """Write the counters; any status but 'running' also sets finished_at."""
     if status not in STATUSES:
         raise ValueError(f"unknown crawl status {status!r}")
@@ -69,8 +73,18 @@ def save_run(cur, run_id: str, source_id: str, stats: RunStats, *, status: str =
             finished_at = CASE WHEN %s = 'running' THEN NULL ELSE now() END
         WHERE run_id = %s AND source_id = %s
         """,
-        (stats.pages_fetched, stats.items_stored, stats.items_skipped, stats.errors,
-         json.dumps(stats.error_counts, sort_keys=True), status, note, status, run_id, source_id),
+        (
+            stats.pages_fetched,
+            stats.items_stored,
+            stats.items_skipped,
+            stats.errors,
+            json.dumps(stats.error_counts, sort_keys=True),
+            status,
+            note,
+            status,
+            run_id,
+            source_id,
+        ),
     )
 
 
@@ -105,3 +119,20 @@ def last_finished_start(cur, source_id: str):
     )
     row = cur.fetchone()
     return row[0] if row else None
+
+
+def delete_older_than(cur, days: int) -> int:
+    """Delete runs started more than `days` ago, keeping each source's latest (source health reads it)."""
+    cur.execute(
+        "DELETE FROM crawl_runs WHERE started_at < now() - make_interval(days => %s)"
+        " AND id NOT IN (SELECT DISTINCT ON (source_id) id FROM crawl_runs"
+        "                ORDER BY source_id, started_at DESC)",
+        (int(days),),
+    )
+    return cur.rowcount
+
+
+def server_now(cur):
+    """The database server's clock (a crawl's 'since' for story reconciliation)."""
+    cur.execute("SELECT now()")
+    return cur.fetchone()[0]

@@ -1,9 +1,10 @@
 """Sync the label taxonomy file into the `labels` table."""
+
 from __future__ import annotations
 
 import json
 
-from nlp.taxonomy import Label
+from chainwatch.taxonomy import Label
 
 
 def sync_labels(cur, labels: tuple[Label, ...] | list[Label]) -> int:
@@ -19,7 +20,13 @@ def sync_labels(cur, labels: tuple[Label, ...] | list[Label]) -> int:
             WHERE (labels.kind, labels.name, labels.description, labels.keywords, labels.position)
                   IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.name, EXCLUDED.description, EXCLUDED.keywords, EXCLUDED.position)
             """,
-            (lab.id, lab.kind, lab.name, lab.description,
-             json.dumps({k: list(v) for k, v in lab.keywords.items()}, ensure_ascii=False), pos),
+            (
+                lab.id,
+                lab.kind,
+                lab.name,
+                lab.description,
+                json.dumps({k: list(v) for k, v in lab.keywords.items()}, ensure_ascii=False),
+                pos,
+            ),
         )
     return len(labels)

@@ -4,6 +4,7 @@ Each kind is a pure function from (bytes, URL) to `Discovered`, so it can be tes
 Scrapy. A page that cannot be read raises `BadEntryPage` with an error kind for crawl_runs;
 a page that was damaged but partly readable returns its links plus `problem` (also counted).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,14 +22,14 @@ class BadEntryPage(Exception):
 class Link:
     url: str
     title: str | None = None
-    published: str | None = None     # as written in the feed or sitemap
-    summary: str | None = None       # feed description / content:encoded (may hold HTML)
+    published: str | None = None  # as written in the feed or sitemap
+    summary: str | None = None  # feed description / content:encoded (may hold HTML)
     lastmod: datetime | None = None
 
 
 @dataclass
 class Discovered:
     links: list[Link] = field(default_factory=list)
-    follow: list[str] = field(default_factory=list)   # child sitemaps to fetch next
-    problem: str | None = None                         # e.g. "bad_xml" when items were recovered
+    follow: list[str] = field(default_factory=list)  # child sitemaps to fetch next
+    problem: str | None = None  # e.g. "bad_xml" when items were recovered
     message: str = ""

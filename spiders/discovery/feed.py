@@ -1,10 +1,12 @@
 """RSS 2.0, RSS 1.0 (RDF) and Atom feeds -> article links with their titles, dates and summaries."""
+
 from __future__ import annotations
 
 import re
 from urllib.parse import urljoin
 
 from spiders.discovery import BadEntryPage, Discovered, Link
+from spiders.discovery.sitemap import parse_sitemap
 from spiders.discovery.xml import local_name, parse_xml
 from spiders.metadata import clean_space
 
@@ -32,11 +34,11 @@ def _plain_title(title: str | None) -> str | None:
 
 
 def _item_link(kids: dict[str, list]) -> str | None:
-    if kids.get("origlink"):                      # feedburner:origLink: the publisher's own URL
+    if kids.get("origlink"):  # feedburner:origLink: the publisher's own URL
         return _text(kids["origlink"][0])
     for link in kids.get("link", []):
         href = link.get("href")
-        if href is None:                          # RSS: <link>URL</link>
+        if href is None:  # RSS: <link>URL</link>
             return _text(link)
         if link.get("rel") in (None, "alternate"):  # Atom: <link rel="alternate" href=...>
             return href
@@ -50,9 +52,7 @@ def _item_link(kids: dict[str, list]) -> str | None:
 def parse_feed(body: bytes, base_url: str) -> Discovered:
     root, damage = parse_xml(body)
     kind = local_name(root)
-    if kind in ("urlset", "sitemapindex"):        # a sitemap where a feed was listed: read it as one
-        from spiders.discovery.sitemap import parse_sitemap
-
+    if kind in ("urlset", "sitemapindex"):  # a sitemap where a feed was listed: read it as one
         return parse_sitemap(body, base_url)
     if kind not in ("rss", "rdf", "feed", "channel"):
         raise BadEntryPage("not_a_feed", f"root element <{kind}> is not RSS or Atom")
@@ -63,10 +63,12 @@ def parse_feed(body: bytes, base_url: str) -> Discovered:
         if not href:
             continue
         summary = next((_text(kids[t][0]) for t in _SUMMARY_TAGS if kids.get(t) and _text(kids[t][0])), None)
-        found.links.append(Link(
-            url=urljoin(base_url, href.strip()),
-            title=_plain_title(_text(kids["title"][0])) if kids.get("title") else None,
-            published=next((_text(kids[t][0]) for t in _DATE_TAGS if kids.get(t)), None),
-            summary=summary,
-        ))
+        found.links.append(
+            Link(
+                url=urljoin(base_url, href.strip()),
+                title=_plain_title(_text(kids["title"][0])) if kids.get("title") else None,
+                published=next((_text(kids[t][0]) for t in _DATE_TAGS if kids.get(t)), None),
+                summary=summary,
+            )
+        )
     return found

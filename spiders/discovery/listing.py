@@ -1,4 +1,5 @@
 """Listing pages (section fronts, press-release indexes): article links picked by a CSS or XPath selector."""
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ def parse_listing(html: str, base_url: str, selector: str, article_pattern: str 
     seen: set[str] = set()
     for node in picked:
         root = node.root
-        if isinstance(root, str):                 # a::attr(href) or text() selections
+        if isinstance(root, str):  # a::attr(href) or text() selections
             href, title = root, None
         else:
             href = root.get("href") or (node.css("a::attr(href)").get() or "")

@@ -4,6 +4,7 @@ Entries (and child sitemaps) last changed before `since` (the start of the sourc
 completed run, minus a margin for clock skew) are skipped; entries without dates are kept, and
 the crawl's stored-URL check stops those from being fetched twice.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -6,11 +6,13 @@ news feeds have no use for them and they are how expansion bombs ("billion laugh
 Broken XML (truncated downloads, bad escaping) is parsed again in recovery mode so the items
 before the damage are kept; the damage is reported as a problem to count.
 """
+
 from __future__ import annotations
 
 import re
 
 from lxml import etree
+from scrapy.utils.gz import gunzip
 
 from spiders.discovery import BadEntryPage
 
@@ -19,8 +21,15 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html)", r
 
 
 def _parser(recover: bool) -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-                           recover=recover, remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        recover=recover,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def local_name(el) -> str:
@@ -31,8 +40,6 @@ def local_name(el) -> str:
 def parse_xml(body: bytes) -> tuple[etree._Element, str | None]:
     """The root element and a problem kind (None, or "bad_xml" when recovered)."""
     if body[:2] == b"\x1f\x8b":
-        from scrapy.utils.gz import gunzip
-
         try:
             body = gunzip(body, max_size=MAX_GUNZIP)
         except Exception as exc:  # noqa: BLE001 (any decompression failure is one kind of bad input)

@@ -6,11 +6,12 @@ changes its layout, add a new class with a later `valid_from`, keep the old one 
 fixtures of the old layout still test it. `parse(tree, url)` returns only the fields it
 found (title, text, published, lead); extraction fills in the rest.
 """
+
 from __future__ import annotations
 
 import importlib
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 
 class SiteParser:
@@ -21,11 +22,14 @@ class SiteParser:
         raise NotImplementedError
 
 
-@lru_cache(maxsize=None)
+@cache
 def _versions(module: str) -> tuple[SiteParser, ...]:
     mod = importlib.import_module(f"spiders.parsers.{module}")
-    classes = [obj for obj in vars(mod).values()
-               if isinstance(obj, type) and issubclass(obj, SiteParser) and obj is not SiteParser]
+    classes = [
+        obj
+        for obj in vars(mod).values()
+        if isinstance(obj, type) and issubclass(obj, SiteParser) and obj is not SiteParser
+    ]
     if not classes:
         raise ValueError(f"spiders.parsers.{module} defines no SiteParser subclass")
     return tuple(cls() for cls in sorted(classes, key=lambda c: c.valid_from, reverse=True))

@@ -5,6 +5,7 @@ headers and the date only in running text ("日期：2018-12-16" / "2018年12月
 generic extraction misses. Layout inferred from public descriptions, not checked live
 (see the registry entry's `verified: false`).
 """
+
 from __future__ import annotations
 
 from spiders.dates import find_date_in_text

@@ -8,6 +8,7 @@ A page record: {"url", "file" (under site/), "role" (robots|feed|sitemap|listing
 "recorded" (date), "origin" (where it came from)}. "expected" is what the crawl must store for
 each article page; spiders.tools.regenerate_expected rewrites it after a deliberate change.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,6 +19,10 @@ from urllib.parse import unquote, urlsplit
 from chainwatch.config import PROJECT_ROOT
 from spiders.canonical import canonical_url
 from spiders.discovery import BadEntryPage
+from spiders.discovery.feed import parse_feed
+from spiders.discovery.listing import parse_listing
+from spiders.discovery.sitemap import parse_sitemap
+from spiders.extract import Hints, extract
 from spiders.registry import Source
 
 FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "spiders"
@@ -69,15 +74,28 @@ def sniff_role(url: str, body: bytes, source: Source) -> str:
     return "article"
 
 
-def record_page(source: Source, url: str, body: bytes, *, origin: str, role: str | None = None,
-                recorded: str | None = None, base: Path | None = None) -> dict:
+def record_page(
+    source: Source,
+    url: str,
+    body: bytes,
+    *,
+    origin: str,
+    role: str | None = None,
+    recorded: str | None = None,
+    base: Path | None = None,
+) -> dict:
     """Save one page into the snapshot and list it in the source's record."""
     rel = site_file(url)
     target = site_dir(base) / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(body)
-    page = {"url": url, "file": rel, "role": role or sniff_role(url, body, source),
-            "recorded": recorded or date.today().isoformat(), "origin": origin}
+    page = {
+        "url": url,
+        "file": rel,
+        "role": role or sniff_role(url, body, source),
+        "recorded": recorded or date.today().isoformat(),
+        "origin": origin,
+    }
     record = load_record(source.id, base)
     record["pages"] = [p for p in record["pages"] if p["url"] != url] + [page]
     save_record(source.id, record, base)
@@ -86,10 +104,6 @@ def record_page(source: Source, url: str, body: bytes, *, origin: str, role: str
 
 def _hints(source: Source, pages: list[dict], base: Path | None) -> dict:
     """What the source's saved entry pages say about each linked article (as the crawl sees it)."""
-    from spiders.discovery.feed import parse_feed
-    from spiders.discovery.listing import parse_listing
-    from spiders.discovery.sitemap import parse_sitemap
-    from spiders.extract import Hints
 
     selectors = {lst.url: lst.links for lst in source.listings}
     hints: dict[str, Hints] = {}
@@ -103,8 +117,12 @@ def _hints(source: Source, pages: list[dict], base: Path | None) -> dict:
             elif page["role"] == "sitemap":
                 found = parse_sitemap(body, page["url"])
             else:
-                found = parse_listing(body.decode("utf-8", "replace"), page["url"],
-                                      selectors.get(page["url"], "a"), source.article_pattern)
+                found = parse_listing(
+                    body.decode("utf-8", "replace"),
+                    page["url"],
+                    selectors.get(page["url"], "a"),
+                    source.article_pattern,
+                )
         except BadEntryPage:
             continue
         for link in found.links:
@@ -126,7 +144,6 @@ def article_record(article) -> dict:
 
 def extract_fixture(source: Source, base: Path | None = None) -> list[dict]:
     """Extract every saved article page of a source, with the hints its saved feed gives."""
-    from spiders.extract import Hints, extract
 
     pages = load_record(source.id, base)["pages"]
     hints = _hints(source, pages, base)

@@ -1,4 +1,5 @@
 """`chainwatch spider new NAME --feed URL`: a registry entry and an empty fixture record."""
+
 from __future__ import annotations
 
 import re
@@ -21,19 +22,31 @@ def source_id_for(name: str) -> str:
     return slug[:40]
 
 
-def write_new_source(name: str, feed: str, *, lang: str = "en", domain: str | None = None,
-                     category: str = "news", sources_dir: Path | None = None,
-                     fixtures_dir: Path | None = None) -> tuple[Path, Path]:
+def write_new_source(
+    name: str,
+    feed: str,
+    *,
+    lang: str = "en",
+    domain: str | None = None,
+    category: str = "news",
+    sources_dir: Path | None = None,
+    fixtures_dir: Path | None = None,
+) -> tuple[Path, Path]:
     sources_dir = sources_dir or SOURCES_DIR
     fixtures_dir = fixtures_dir or FIXTURES_DIR
     source_id = source_id_for(name)
     host = (urlsplit(feed).hostname or "").removeprefix("www.")
     entry = {
-        "id": source_id, "name": name, "domain": (domain or host).removeprefix("www."), "lang": lang,
-        "category": category, "feeds": [feed], "verified": False,
+        "id": source_id,
+        "name": name,
+        "domain": (domain or host).removeprefix("www."),
+        "lang": lang,
+        "category": category,
+        "feeds": [feed],
+        "verified": False,
         "notes": f"Added with `chainwatch spider new` on {date.today()}; feed not yet checked live.",
     }
-    Source.from_dict(entry, origin=f"{source_id}.yaml")   # same validation as the registry
+    Source.from_dict(entry, origin=f"{source_id}.yaml")  # same validation as the registry
     path = sources_dir / f"{source_id}.yaml"
     if path.exists():
         raise RegistryError(f"{path} already exists; edit it instead")

@@ -7,6 +7,7 @@ The page is written to tests/fixtures/spiders/site/<host>/<path> and listed in
 tests/fixtures/spiders/sources/<id>.json; the host's robots.txt is recorded the first time.
 Then the expected results are regenerated; review the diff before committing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 from spiders.registry import get_source
 from spiders.settings import USER_AGENT
 from spiders.tools.fixtures import load_record, record_page, site_dir, site_file
+from spiders.tools.regenerate_expected import regenerate
 
 
 def fetch(url: str, timeout: float = 30.0) -> bytes:
@@ -60,11 +62,15 @@ def main(argv: list[str] | None = None) -> int:
                 raise OSError("offline")
             record_page(source, robots, fetch(robots), origin="live fetch", role="robots", base=base)
         except (OSError, urllib.error.URLError):
-            record_page(source, robots, b"User-agent: *\nAllow: /\n", role="robots", base=base,
-                        origin=f"written {date.today()}: no robots.txt was fetched")
+            record_page(
+                source,
+                robots,
+                b"User-agent: *\nAllow: /\n",
+                role="robots",
+                base=base,
+                origin=f"written {date.today()}: no robots.txt was fetched",
+            )
     if not args.no_regenerate:
-        from spiders.tools.regenerate_expected import regenerate
-
         regenerate([source.id], base)
     pages = load_record(source.id, base)["pages"]
     print(f"{source.id}: {len(pages)} page(s) recorded")

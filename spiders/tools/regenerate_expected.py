@@ -5,6 +5,7 @@
 Like Fundus's generate_parser_test_files: the tests compare extraction against these files, so a
 change in output shows up as a reviewable diff of tests/fixtures/spiders/sources/<id>.json.
 """
+
 from __future__ import annotations
 
 import sys

@@ -6,6 +6,7 @@
 
 Output is the last line of stdout, prefixed with RESULT: (Airflow logs to stdout too).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,10 +91,20 @@ def run(dag_id: str, conf: dict | None, logical_date: str | None, conn_file: str
     with create_session() as session:
         for ti in dr.get_task_instances(session=session):
             key = ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]"
-            out["tasks"].append({"key": key, "task_id": ti.task_id, "map_index": ti.map_index,
-                                 "state": str(ti.state), "rendered_map_index": ti.rendered_map_index})
-            row = session.scalars(XComModel.get_many(run_id=dr.run_id, dag_ids=dag_id, task_ids=ti.task_id,
-                                                     map_indexes=ti.map_index, key="return_value")).first()
+            out["tasks"].append(
+                {
+                    "key": key,
+                    "task_id": ti.task_id,
+                    "map_index": ti.map_index,
+                    "state": str(ti.state),
+                    "rendered_map_index": ti.rendered_map_index,
+                }
+            )
+            row = session.scalars(
+                XComModel.get_many(
+                    run_id=dr.run_id, dag_ids=dag_id, task_ids=ti.task_id, map_indexes=ti.map_index, key="return_value"
+                )
+            ).first()
             if row is not None:
                 out["xcom"][key] = XComModel.deserialize_value(row)
         out["asset_events"] = _asset_events(session, dag_id, dr.run_id)
@@ -101,9 +112,8 @@ def run(dag_id: str, conf: dict | None, logical_date: str | None, conn_file: str
 
 
 def _asset_events(session, dag_id: str, run_id: str) -> list[dict]:
-    from sqlalchemy import select
-
     from airflow.models.asset import AssetEvent, AssetModel
+    from sqlalchemy import select
 
     rows = session.execute(
         select(AssetModel.uri, AssetEvent.source_task_id, AssetEvent.source_map_index)
@@ -127,8 +137,13 @@ def main(argv: list[str]) -> int:
     if args.cmd == "report":
         result = report()
     else:
-        result = run(args.dag_id, json.loads(args.conf) if args.conf else None, args.logical_date,
-                     args.conn_file, args.no_retries)
+        result = run(
+            args.dag_id,
+            json.loads(args.conf) if args.conf else None,
+            args.logical_date,
+            args.conn_file,
+            args.no_retries,
+        )
     sys.stdout.flush()
     print("RESULT:" + json.dumps(result, default=str), flush=True)
     return 0

@@ -8,6 +8,7 @@ database reaches the DAGs as the Airflow connection `chainwatch_db` (a connectio
 dag.test()), while DATABASE_URL in that environment points nowhere: the DAGs must use the
 connection.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,35 +39,52 @@ class AirflowEnv:
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-        env.update({
-            "AIRFLOW_HOME": str(self.home),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{self.home / 'airflow.db'}",
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-            "PYTHONUNBUFFERED": "1",
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-        })
+        env.update(
+            {
+                "AIRFLOW_HOME": str(self.home),
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{self.home / 'airflow.db'}",
+                "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+                "PYTHONUNBUFFERED": "1",
+                "HF_HUB_OFFLINE": "1",
+                "TRANSFORMERS_OFFLINE": "1",
+            }
+        )
         env.update(extra or {})
         return env
 
     def _call(self, args: list[str], extra_env: dict[str, str] | None, timeout: int) -> dict:
-        proc = subprocess.run([sys.executable, str(PROBE), *args], env=self.env(extra_env), cwd=self.home,
-                              capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            [sys.executable, str(PROBE), *args],
+            env=self.env(extra_env),
+            cwd=self.home,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT:")]
         if proc.returncode != 0 or not lines:
             tail = (proc.stdout + "\n" + proc.stderr)[-6000:]
             raise AirflowError(f"_airflow_probe.py {' '.join(args[:2])} exited {proc.returncode}:\n{tail}")
-        result = json.loads(lines[-1][len("RESULT:"):])
+        result = json.loads(lines[-1][len("RESULT:") :])
         result["_log"] = proc.stdout[-20000:] + proc.stderr[-5000:]
         return result
 
     def report(self) -> dict:
         return self._call(["report"], None, timeout=300)
 
-    def run_dag(self, dag_id: str, *, conn_file: Path, conf: dict | None = None, logical_date: str | None = None,
-                env: dict[str, str] | None = None, no_retries: bool = True, timeout: int = 540) -> dict:
+    def run_dag(
+        self,
+        dag_id: str,
+        *,
+        conn_file: Path,
+        conf: dict | None = None,
+        logical_date: str | None = None,
+        env: dict[str, str] | None = None,
+        no_retries: bool = True,
+        timeout: int = 540,
+    ) -> dict:
         args = ["run", dag_id, "--conn-file", str(conn_file)]
         if conf:
             args += ["--conf", json.dumps(conf)]
@@ -82,8 +100,14 @@ class AirflowEnv:
 def airflow(tmp_path_factory) -> AirflowEnv:
     """An Airflow home with migrated SQLite metadata (`airflow db migrate`, once per session)."""
     af = AirflowEnv(tmp_path_factory.mktemp("airflow_home"))
-    proc = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=af.env(), cwd=af.home,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"],
+        env=af.env(),
+        cwd=af.home,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if proc.returncode != 0:
         raise AirflowError(f"airflow db migrate failed:\n{(proc.stdout + proc.stderr)[-4000:]}")
     return af
@@ -131,8 +155,13 @@ def smtp_sink():
     sink = _Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    sink.env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_TO": "analysts@example.org",
-                "SMTP_FROM": "chainwatch@example.org", "SMTP_STARTTLS": "0"}
+    sink.env = {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_TO": "analysts@example.org",
+        "SMTP_FROM": "chainwatch@example.org",
+        "SMTP_STARTTLS": "0",
+    }
     try:
         yield sink
     finally:

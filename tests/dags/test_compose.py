@@ -4,6 +4,7 @@
 assert on that JSON. Each call gets an explicit env file and a bare environment, so a developer's
 .env or shell variables cannot change the result.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -22,19 +23,51 @@ ENV_EXAMPLE = ROOT / ".env.example"
 # The Go binary itself: the package's `.venv/bin/docker-compose` wrapper drops the exit status.
 COMPOSE_BIN = Path(importlib.util.find_spec("compose").origin).parent / "docker-compose"
 
-LONG_RUNNING = {"postgres", "redis", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-                "airflow-triggerer", "airflow-worker"}
-AIRFLOW_SERVICES = {"airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer",
-                    "airflow-worker"}
-SECRET_VARS = ("POSTGRES_PASSWORD", "CHAINWATCH_DB_PASSWORD", "AIRFLOW_DB_PASSWORD", "REDIS_PASSWORD",
-               "AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY")
+LONG_RUNNING = {
+    "postgres",
+    "redis",
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "airflow-worker",
+}
+AIRFLOW_SERVICES = {
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "airflow-worker",
+}
+SECRET_VARS = (
+    "POSTGRES_PASSWORD",
+    "CHAINWATCH_DB_PASSWORD",
+    "AIRFLOW_DB_PASSWORD",
+    "REDIS_PASSWORD",
+    "AIRFLOW_ADMIN_PASSWORD",
+    "AIRFLOW_FERNET_KEY",
+    "AIRFLOW_JWT_SECRET",
+    "AIRFLOW_API_SECRET_KEY",
+)
 
 
 def compose(env_file: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     proc = subprocess.run(
-        [str(COMPOSE_BIN), "--env-file", str(env_file), "--project-directory", str(ROOT), "-f", str(COMPOSE_FILE),
-         *args],
-        env={"PATH": "/usr/bin:/bin", "HOME": str(env_file.parent)}, capture_output=True, text=True, timeout=60)
+        [
+            str(COMPOSE_BIN),
+            "--env-file",
+            str(env_file),
+            "--project-directory",
+            str(ROOT),
+            "-f",
+            str(COMPOSE_FILE),
+            *args,
+        ],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(env_file.parent)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"docker-compose {' '.join(args)} exited {proc.returncode}: {proc.stderr}")
     return proc
@@ -167,7 +200,9 @@ def test_missing_secrets_stop_compose(tmp_path):
 
 
 def test_env_example_documents_every_variable():
-    text = "\n".join(ln for ln in COMPOSE_FILE.read_text(encoding="utf-8").splitlines() if not ln.lstrip().startswith("#"))
+    text = "\n".join(
+        ln for ln in COMPOSE_FILE.read_text(encoding="utf-8").splitlines() if not ln.lstrip().startswith("#")
+    )
     used = set(re.findall(r"(?<!\$)\$\{([A-Z][A-Z0-9_]*)", text))  # $${X} is the container's own variable
     documented = set(env_values(ENV_EXAMPLE))
     assert used - documented == set()
@@ -175,8 +210,10 @@ def test_env_example_documents_every_variable():
 
 
 def test_existing_postgres_without_the_bundled_one(tmp_path):
-    env = write_env(tmp_path / "external.env", {"COMPOSE_PROFILES": "", "POSTGRES_HOST": "db.internal.example",
-                                                "POSTGRES_PORT": "6432"})
+    env = write_env(
+        tmp_path / "external.env",
+        {"COMPOSE_PROFILES": "", "POSTGRES_HOST": "db.internal.example", "POSTGRES_PORT": "6432"},
+    )
     services = json.loads(compose(env, "config", "--format", "json").stdout)["services"]
     assert "postgres" not in services
     env_vars = services["airflow-scheduler"]["environment"]
@@ -186,8 +223,12 @@ def test_existing_postgres_without_the_bundled_one(tmp_path):
 
 def test_postgres_init_script_creates_both_databases(config):
     script = config["configs"]["postgres-init"]["content"]
-    for stmt in ('CREATE ROLE :"cw_user"', 'CREATE DATABASE :"cw_db"', 'CREATE ROLE :"af_user"',
-                 'CREATE DATABASE :"af_db"'):
+    for stmt in (
+        'CREATE ROLE :"cw_user"',
+        'CREATE DATABASE :"cw_db"',
+        'CREATE ROLE :"af_user"',
+        'CREATE DATABASE :"af_db"',
+    ):
         assert stmt in script
     (mount,) = config["services"]["postgres"]["configs"]
     assert mount["target"].startswith("/docker-entrypoint-initdb.d/")

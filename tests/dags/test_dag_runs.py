@@ -10,10 +10,11 @@ The replay site is a tiny one built here: the `cointelegraph` feed with three it
 ISO week the digest covers, and their article pages. `cryptonews` is crawled too, but has no
 pages in the snapshot: its feed answers 404, so its mapped task fails alone.
 """
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -22,9 +23,9 @@ import pytest
 
 from chainwatch.replay import ReplayServer
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 # The Monday 06:00 UTC run of weekly_digest: this week's if it has happened, else last week's.
-_this_monday = datetime.combine((NOW - timedelta(days=NOW.weekday())).date(), time(6), tzinfo=timezone.utc)
+_this_monday = datetime.combine((NOW - timedelta(days=NOW.weekday())).date(), time(6), tzinfo=UTC)
 DIGEST_RUN = _this_monday if _this_monday <= NOW else _this_monday - timedelta(weeks=1)
 DIGEST_MONDAY = DIGEST_RUN - timedelta(weeks=1, hours=6)  # Monday 00:00 of the week the digest covers
 _y, _w, _ = DIGEST_MONDAY.isocalendar()
@@ -76,10 +77,16 @@ ARTICLES = [
 def _article_html(a: dict) -> str:
     url = f"https://cointelegraph.com/news/{a['slug']}"
     published = a["published"].isoformat()
-    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": a["title"],
-          "datePublished": published, "dateModified": published, "mainEntityOfPage": url,
-          "author": {"@type": "Person", "name": "Staff Writer"},
-          "publisher": {"@type": "Organization", "name": "Cointelegraph"}}
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a["title"],
+        "datePublished": published,
+        "dateModified": published,
+        "mainEntityOfPage": url,
+        "author": {"@type": "Person", "name": "Staff Writer"},
+        "publisher": {"@type": "Organization", "name": "Cointelegraph"},
+    }
     body = "\n".join(f"      <p>{p}</p>" for p in a["paragraphs"])
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -110,13 +117,16 @@ def _article_html(a: dict) -> str:
 
 
 def _feed(articles: list[dict]) -> str:
-    items = "\n".join(f"""    <item>
+    items = "\n".join(
+        f"""    <item>
       <title>{a['title']}</title>
       <link>https://cointelegraph.com/news/{a['slug']}</link>
       <guid>https://cointelegraph.com/news/{a['slug']}</guid>
       <pubDate>{format_datetime(a['published'])}</pubDate>
       <description>{a['paragraphs'][0]}</description>
-    </item>""" for a in articles)
+    </item>"""
+        for a in articles
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0">
   <channel>
@@ -147,8 +157,10 @@ def pipeline_db(db_url):
     conn = psycopg2.connect(db_url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute("TRUNCATE classifications, classified_articles, digests, articles, crawl_runs,"
-                        " model_versions, sources RESTART IDENTITY CASCADE")
+            cur.execute(
+                "TRUNCATE classifications, classified_articles, digests, articles, crawl_runs,"
+                " model_versions, sources RESTART IDENTITY CASCADE"
+            )
     finally:
         conn.close()
     return db_url
@@ -170,8 +182,11 @@ def tasks_by_key(result: dict) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def crawled(airflow, conn_file, pipeline_db, replay):
-    return airflow.run_dag("crawl", conn_file=conn_file,
-                           conf={"sources": ["cointelegraph", "cryptonews"], "replay_proxy": replay.proxy_url})
+    return airflow.run_dag(
+        "crawl",
+        conn_file=conn_file,
+        conf={"sources": ["cointelegraph", "cryptonews"], "replay_proxy": replay.proxy_url},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -187,8 +202,12 @@ def digest_out(tmp_path_factory):
 @pytest.fixture(scope="module")
 def digested(airflow, conn_file, classified, smtp_sink, digest_out):
     smtp_sink.messages.clear()
-    result = airflow.run_dag("weekly_digest", conn_file=conn_file, logical_date=DIGEST_RUN.isoformat(),
-                             env={**smtp_sink.env, "CHAINWATCH_OUT": str(digest_out)})
+    result = airflow.run_dag(
+        "weekly_digest",
+        conn_file=conn_file,
+        logical_date=DIGEST_RUN.isoformat(),
+        env={**smtp_sink.env, "CHAINWATCH_OUT": str(digest_out)},
+    )
     result["emails"] = list(smtp_sink.messages)
     return result
 
@@ -218,8 +237,13 @@ def test_crawl_dag_maps_one_task_per_source_and_isolates_the_broken_one(crawled,
     # The good source's summary went to XCom and its success emitted the articles Asset.
     good_key = f"crawl_source[{by_source['cointelegraph']['map_index']}]"
     assert crawled["xcom"][good_key]["per_source"]["cointelegraph"]["items_stored"] == 3
-    assert crawled["asset_events"] == [{"uri": "chainwatch://articles/", "task_id": "crawl_source",
-                                        "map_index": by_source["cointelegraph"]["map_index"]}]
+    assert crawled["asset_events"] == [
+        {
+            "uri": "chainwatch://articles/",
+            "task_id": "crawl_source",
+            "map_index": by_source["cointelegraph"]["map_index"],
+        }
+    ]
 
 
 def test_classify_dag_labels_the_new_articles(classified, pipeline_db):
@@ -227,14 +251,17 @@ def test_classify_dag_labels_the_new_articles(classified, pipeline_db):
     summary = classified["xcom"]["classify_pending"]
     (version,) = query(pipeline_db, "SELECT DISTINCT model_version FROM classified_articles")[0]
     assert (summary["model_version"], summary["classified"]) == (version, 3)
-    assert query(pipeline_db, "SELECT count(DISTINCT article_id), min(status), max(status) FROM classified_articles"
-                 ) == [(3, "ok", "ok")]
+    assert query(
+        pipeline_db, "SELECT count(DISTINCT article_id), min(status), max(status) FROM classified_articles"
+    ) == [(3, "ok", "ok")]
     # What the model decides is the nlp tests' business; here: the positives it reported were stored.
-    positives = query(pipeline_db, "SELECT count(*) FROM classifications WHERE positive AND model_version = %s",
-                      (version,))
+    positives = query(
+        pipeline_db, "SELECT count(*) FROM classifications WHERE positive AND model_version = %s", (version,)
+    )
     assert positives == [(summary["positives"],)] and summary["positives"] > 0
-    assert classified["asset_events"] == [{"uri": "chainwatch://classifications/", "task_id": "classify_pending",
-                                           "map_index": -1}]
+    assert classified["asset_events"] == [
+        {"uri": "chainwatch://classifications/", "task_id": "classify_pending", "map_index": -1}
+    ]
 
 
 def test_weekly_digest_dag_builds_the_last_complete_week(digested, pipeline_db, digest_out):
@@ -254,16 +281,23 @@ def test_weekly_digest_dag_builds_the_last_complete_week(digested, pipeline_db, 
     assert DIGEST_WEEK in mail["Subject"] and mail["To"] == "analysts@example.org"
 
 
-def test_crawl_dag_takes_sources_and_replay_proxy_from_the_environment(airflow, conn_file, crawled, replay,
-                                                                      pipeline_db):
+def test_crawl_dag_takes_sources_and_replay_proxy_from_the_environment(
+    airflow, conn_file, crawled, replay, pipeline_db
+):
     before = replay.hits.get("cointelegraph.com/rss", 0)
-    result = airflow.run_dag("crawl", conn_file=conn_file,
-                             env={"CHAINWATCH_SOURCES": "cointelegraph", "CHAINWATCH_REPLAY_PROXY": replay.proxy_url})
+    result = airflow.run_dag(
+        "crawl",
+        conn_file=conn_file,
+        env={"CHAINWATCH_SOURCES": "cointelegraph", "CHAINWATCH_REPLAY_PROXY": replay.proxy_url},
+    )
     assert result["state"] == "success", result["_log"][-3000:]
     assert result["xcom"]["select_sources"] == ["cointelegraph"]
     assert replay.hits.get("cointelegraph.com/rss", 0) > before
-    run = query(pipeline_db, "SELECT status, items_stored, items_skipped FROM crawl_runs WHERE run_id = %s",
-                (f"airflow:{result['run_id']}",))
+    run = query(
+        pipeline_db,
+        "SELECT status, items_stored, items_skipped FROM crawl_runs WHERE run_id = %s",
+        (f"airflow:{result['run_id']}",),
+    )
     assert run == [("ok", 0, 3)]  # already stored: skipped, not duplicated
     assert query(pipeline_db, "SELECT count(*) FROM articles") == [(3,)]
 
@@ -271,15 +305,19 @@ def test_crawl_dag_takes_sources_and_replay_proxy_from_the_environment(airflow, 
 @pytest.fixture(scope="module")
 def maintained(airflow, conn_file, classified, pipeline_db, smtp_sink):
     # An old crawl run to expire, and the stored classifications made to look like another model's.
-    query(pipeline_db, "INSERT INTO crawl_runs (run_id, source_id, started_at, finished_at, status)"
-                       " VALUES ('ancient', 'cointelegraph', now() - interval '400 days',"
-                       " now() - interval '400 days', 'ok')")
+    query(
+        pipeline_db,
+        "INSERT INTO crawl_runs (run_id, source_id, started_at, finished_at, status)"
+        " VALUES ('ancient', 'cointelegraph', now() - interval '400 days',"
+        " now() - interval '400 days', 'ok')",
+    )
     (current,) = query(pipeline_db, "SELECT DISTINCT model_version FROM classified_articles")[0]
     query(pipeline_db, "UPDATE classified_articles SET model_version = 'old-model'")
     query(pipeline_db, "UPDATE classifications SET model_version = 'old-model'")
     smtp_sink.messages.clear()
-    result = airflow.run_dag("maintenance", conn_file=conn_file, conf={"crawl_run_retention_days": 30},
-                             env=smtp_sink.env)
+    result = airflow.run_dag(
+        "maintenance", conn_file=conn_file, conf={"crawl_run_retention_days": 30}, env=smtp_sink.env
+    )
     result["emails"] = list(smtp_sink.messages)
     result["current_model"] = current
     return result
@@ -296,7 +334,10 @@ def test_maintenance_dag_reclassifies_expires_and_alerts(maintained, pipeline_db
     # Re-classification: the current model classified every article again; the old rows are kept.
     reclass = maintained["xcom"]["reclassify_if_model_changed"]
     assert (reclass["action"], reclass["latest"], reclass["current"]) == (
-        "reclassified", "old-model", maintained["current_model"])
+        "reclassified",
+        "old-model",
+        maintained["current_model"],
+    )
     rows = query(pipeline_db, "SELECT model_version, count(*) FROM classified_articles GROUP BY 1 ORDER BY 1")
     assert rows == sorted([("old-model", 3), (maintained["current_model"], 3)])
 

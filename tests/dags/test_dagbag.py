@@ -1,4 +1,5 @@
 """Every DAG file loads into a DagBag with no import errors, and follows the project's DAG policy."""
+
 from __future__ import annotations
 
 import ast
@@ -55,7 +56,10 @@ def test_schedules_and_assets(report):
     assert set(dags["weekly_digest"]["params"]) >= {"week", "send_email"}
     # maintenance: three independent tasks, so one failing never stops the others.
     assert {t: v["upstream"] for t, v in dags["maintenance"]["tasks"].items()} == {
-        "reclassify_if_model_changed": [], "retention": [], "check_source_health": []}
+        "reclassify_if_model_changed": [],
+        "retention": [],
+        "check_source_health": [],
+    }
 
 
 @pytest.mark.parametrize("path", sorted(DAGS_FOLDER.glob("*.py")), ids=lambda p: p.name)
@@ -70,5 +74,11 @@ def test_dag_files_are_thin_and_use_the_task_sdk(path):
             top_imports.update(a.name for a in node.names)
     airflow_imports = {m for m in top_imports if m and m.startswith("airflow")}
     assert airflow_imports == {"airflow.sdk"}
-    assert not top_imports & {"spiders.crawl", "nlp.pipeline", "chainwatch.digests", "chainwatch.db", "psycopg2"}
+    assert not top_imports & {
+        "chainwatch.runners.crawl",
+        "chainwatch.runners.classify",
+        "chainwatch.digests",
+        "chainwatch.db",
+        "psycopg2",
+    }
     assert ast.get_docstring(tree)

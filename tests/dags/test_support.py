@@ -1,11 +1,12 @@
-"""chainwatch.airflow_support and chainwatch.maintenance: the library code the DAGs call.
+"""chainwatch.airflow_support and chainwatch.runners.maintenance: the library code the DAGs call.
 
 No Airflow here (the DAG runs are in test_dag_runs.py); the database is the real session one.
 """
+
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -15,13 +16,21 @@ import pytest
 from psycopg2.extensions import parse_dsn
 
 from chainwatch import airflow_support as cw
-from chainwatch import maintenance
 from chainwatch.errors import ChainWatchError
+from chainwatch.runners import maintenance
 
 
 def _conn(**kw):
-    base = dict(conn_id="chainwatch_db", conn_type="postgres", host="db.example", port=5433, login="cw user",
-                password="p@ss/w:rd?", schema="chain watch", extra_dejson={"sslmode": "require", "foo": "bar"})
+    base = dict(
+        conn_id="chainwatch_db",
+        conn_type="postgres",
+        host="db.example",
+        port=5433,
+        login="cw user",
+        password="p@ss/w:rd?",
+        schema="chain watch",
+        extra_dejson={"sslmode": "require", "foo": "bar"},
+    )
     return SimpleNamespace(**{**base, **kw})
 
 
@@ -30,14 +39,26 @@ def test_connection_to_url_round_trips_through_libpq():
     assert url == "postgresql://cw%20user:p%40ss%2Fw%3Ard%3F@db.example:5433/chain%20watch?sslmode=require"
     dsn = parse_dsn(url)
     assert (dsn["user"], dsn["password"], dsn["host"], dsn["port"], dsn["dbname"], dsn["sslmode"]) == (
-        "cw user", "p@ss/w:rd?", "db.example", "5433", "chain watch", "require")
+        "cw user",
+        "p@ss/w:rd?",
+        "db.example",
+        "5433",
+        "chain watch",
+        "require",
+    )
     assert "foo" not in dsn  # only libpq parameters pass through
 
 
 def test_connection_to_url_connects_to_the_real_server(db_url):
     parts = urlsplit(db_url)
-    conn = _conn(host=parts.hostname, port=parts.port, login=parts.username, password=parts.password,
-                 schema=parts.path.lstrip("/"), extra_dejson={"application_name": "chainwatch-airflow"})
+    conn = _conn(
+        host=parts.hostname,
+        port=parts.port,
+        login=parts.username,
+        password=parts.password,
+        schema=parts.path.lstrip("/"),
+        extra_dejson={"application_name": "chainwatch-airflow"},
+    )
     with psycopg2.connect(cw.connection_to_url(conn)) as pg, pg.cursor() as cur:
         cur.execute("SELECT current_database(), current_setting('application_name')")
         assert cur.fetchone() == (parts.path.lstrip("/"), "chainwatch-airflow")
@@ -63,15 +84,18 @@ def test_database_url_outside_a_task_falls_back_to_database_url(monkeypatch):
     assert cw.database_url() == "postgresql://x@db.example/chainwatch"
 
 
-@pytest.mark.parametrize("moment, week", [
-    (datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc), "2026-W47"),    # the scheduled Monday run
-    (datetime(2026, 11, 23, 0, 0, tzinfo=timezone.utc), "2026-W47"),    # the very first instant of W48
-    (datetime(2026, 11, 22, 23, 59, tzinfo=timezone.utc), "2026-W46"),  # Sunday: W47 is not over yet
-    (datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc), "2026-W47"),   # a manual run later in the week
-    (datetime(2027, 1, 4, 6, 0, tzinfo=timezone.utc), "2026-W53"),      # across the year: 2026 has 53 weeks
-    (datetime(2026, 11, 23, 1, 0, tzinfo=timezone(timedelta(hours=5))), "2026-W46"),  # = Sunday 20:00 UTC
-    (datetime(2026, 11, 23, 6, 0), "2026-W47"),                         # naive: taken as UTC
-])
+@pytest.mark.parametrize(
+    "moment, week",
+    [
+        (datetime(2026, 11, 23, 6, 0, tzinfo=UTC), "2026-W47"),  # the scheduled Monday run
+        (datetime(2026, 11, 23, 0, 0, tzinfo=UTC), "2026-W47"),  # the very first instant of W48
+        (datetime(2026, 11, 22, 23, 59, tzinfo=UTC), "2026-W46"),  # Sunday: W47 is not over yet
+        (datetime(2026, 11, 27, 12, 0, tzinfo=UTC), "2026-W47"),  # a manual run later in the week
+        (datetime(2027, 1, 4, 6, 0, tzinfo=UTC), "2026-W53"),  # across the year: 2026 has 53 weeks
+        (datetime(2026, 11, 23, 1, 0, tzinfo=timezone(timedelta(hours=5))), "2026-W46"),  # = Sunday 20:00 UTC
+        (datetime(2026, 11, 23, 6, 0), "2026-W47"),  # naive: taken as UTC
+    ],
+)
 def test_last_complete_iso_week(moment, week):
     assert cw.last_complete_iso_week(moment) == week
 
@@ -92,7 +116,9 @@ def test_retention_settings(monkeypatch):
     monkeypatch.setenv("CHAINWATCH_RETENTION_ARTICLES_DAYS", "365")
     assert cw.retention_settings({"crawl_run_retention_days": None}) == {"crawl_run_days": 14, "article_days": 365}
     assert cw.retention_settings({"crawl_run_retention_days": 0, "article_days": 3}) == {
-        "crawl_run_days": 0, "article_days": 365}
+        "crawl_run_days": 0,
+        "article_days": 365,
+    }
 
 
 def test_health_fail_on(monkeypatch):
@@ -111,10 +137,13 @@ def test_to_xcom_makes_summaries_json_friendly():
         counts: dict
         ids: tuple
 
-    out = cw.to_xcom(Summary(Path("/tmp/x.html"), datetime(2026, 1, 2, tzinfo=timezone.utc), {1: date(2026, 1, 1)},
-                             ("a", "b")))
-    assert out == {"path": "/tmp/x.html", "at": "2026-01-02T00:00:00+00:00", "counts": {"1": "2026-01-01"},
-                   "ids": ["a", "b"]}
+    out = cw.to_xcom(Summary(Path("/tmp/x.html"), datetime(2026, 1, 2, tzinfo=UTC), {1: date(2026, 1, 1)}, ("a", "b")))
+    assert out == {
+        "path": "/tmp/x.html",
+        "at": "2026-01-02T00:00:00+00:00",
+        "counts": {"1": "2026-01-01"},
+        "ids": ["a", "b"],
+    }
 
 
 def test_check_crawl_raises_for_a_failed_source():
@@ -127,23 +156,28 @@ def test_check_crawl_raises_for_a_failed_source():
 
 # -- maintenance, against the real database ----------------------------------------------------
 
+
 def _source(cur, sid, enabled=True):
-    cur.execute("INSERT INTO sources (id, name, domain, lang, kind, enabled) VALUES (%s, %s, %s, 'en', 'feed', %s)",
-                (sid, sid.title(), f"{sid}.example", enabled))
+    cur.execute(
+        "INSERT INTO sources (id, name, domain, lang, kind, enabled) VALUES (%s, %s, %s, 'en', 'feed', %s)",
+        (sid, sid.title(), f"{sid}.example", enabled),
+    )
 
 
 def _run(cur, sid, run_id, days_ago, status="ok", pages=5, stored=3, errors=0):
     cur.execute(
         "INSERT INTO crawl_runs (run_id, source_id, started_at, finished_at, status, pages_fetched, items_stored,"
         " errors) VALUES (%s, %s, now() - make_interval(days => %s), now() - make_interval(days => %s), %s, %s, %s, %s)",
-        (run_id, sid, days_ago, days_ago, status, pages, stored, errors))
+        (run_id, sid, days_ago, days_ago, status, pages, stored, errors),
+    )
 
 
 def _article(cur, sid, n, days_ago):
     cur.execute(
         "INSERT INTO articles (url, canonical_url, source_id, title, text, published_at, content_hash)"
         " VALUES (%s, %s, %s, %s, 'text', now() - make_interval(days => %s), %s) RETURNING id",
-        (f"https://{sid}.example/{n}", f"https://{sid}.example/{n}", sid, f"Title {n}", days_ago, f"h{n}"))
+        (f"https://{sid}.example/{n}", f"https://{sid}.example/{n}", sid, f"Title {n}", days_ago, f"h{n}"),
+    )
     return cur.fetchone()[0]
 
 
@@ -209,13 +243,16 @@ def test_reclassify_only_when_the_model_changed(clean_db, db_cursor):
     out = maintenance.reclassify_if_model_changed(clean_db, current_version="m-2")
     assert out["action"] == "none" and out["reason"] == "nothing classified yet"
 
-    db_cursor.execute("INSERT INTO model_versions (version, encoder, created_at) VALUES"
-                      " ('m-1', 'e5', now() - interval '2 days'), ('m-0', 'e5', now() - interval '9 days')")
+    db_cursor.execute(
+        "INSERT INTO model_versions (version, encoder, created_at) VALUES"
+        " ('m-1', 'e5', now() - interval '2 days'), ('m-0', 'e5', now() - interval '9 days')"
+    )
     assert maintenance.latest_model_version(clean_db) == "m-1"
     _source(db_cursor, "alpha")
     art = _article(db_cursor, "alpha", 1, 1)
-    db_cursor.execute("INSERT INTO classified_articles (article_id, model_version, status) VALUES (%s, 'm-2', 'ok')",
-                      (art,))
+    db_cursor.execute(
+        "INSERT INTO classified_articles (article_id, model_version, status) VALUES (%s, 'm-2', 'ok')", (art,)
+    )
     assert maintenance.latest_model_version(clean_db) == "m-2"  # what classified last wins
     out = maintenance.reclassify_if_model_changed(clean_db, current_version="m-2")
     assert out == {"action": "none", "reason": "model unchanged", "current": "m-2", "latest": "m-2"}

@@ -1,4 +1,5 @@
 """Fixtures for digest tests: the seeded scenario (scenario.py) on the session database."""
+
 from __future__ import annotations
 
 import psycopg2

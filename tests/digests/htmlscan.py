@@ -1,5 +1,6 @@
 """Collect the elements, attributes and text of an HTML document (stdlib parser), so tests can
 assert what a browser would build from it: which tags exist, which hrefs are links."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser

@@ -2,15 +2,16 @@
 spike, a near-duplicate story in three sources (one copy in Chinese), first mentions in English
 and Chinese, a new source, crawl problems, and XSS payloads in titles, evidence, a source name and
 a URL. Seeded through tests/factories.py."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests import factories
 
 WEEK = "2026-W47"
-MONDAY = datetime(2026, 11, 16, tzinfo=timezone.utc)
+MONDAY = datetime(2026, 11, 16, tzinfo=UTC)
 
 # Payloads: if any of them ran in a browser, it would change the title or tag the body.
 SCRIPT_TITLE = "<script>document.title='pwned'</script>Exchange X hacked for $40m"
@@ -27,10 +28,12 @@ class Seeded:
     reclassified: int
 
 
-def _article(cur, source, title, when, labels, *, text="Crypto news.", evidence=None, story_id=None, url=None,
-             lang="en"):
-    article_id = factories.add_article(cur, source=source, title=title, text=text, published=when,
-                                       story_id=story_id, url=url, lang=lang)
+def _article(
+    cur, source, title, when, labels, *, text="Crypto news.", evidence=None, story_id=None, url=None, lang="en"
+):
+    article_id = factories.add_article(
+        cur, source=source, title=title, text=text, published=when, story_id=story_id, url=url, lang=lang
+    )
     if labels is not None:
         factories.add_labels(cur, article_id, labels, evidence=evidence)
     return article_id
@@ -48,33 +51,75 @@ def seed(cur) -> Seeded:
     for back in range(1, 12):
         day = MONDAY - timedelta(weeks=back) + timedelta(days=2)
         for n in range(2):
-            _article(cur, "coindesk", f"Older hack {back}-{n}", day, {"security_breach": 0.8},
-                     text="Hackers hit a Binance hot wallet.", evidence="Hackers hit a hot wallet.")
+            _article(
+                cur,
+                "coindesk",
+                f"Older hack {back}-{n}",
+                day,
+                {"security_breach": 0.8},
+                text="Hackers hit a Binance hot wallet.",
+                evidence="Hackers hit a hot wallet.",
+            )
         for n in range(3):
-            _article(cur, "theblock", f"Rule {back}-{n}", day, {"regulation_enforcement": 0.7},
-                     text="Regulators in 香港 publish guidance.", lang="en")
+            _article(
+                cur,
+                "theblock",
+                f"Rule {back}-{n}",
+                day,
+                {"regulation_enforcement": 0.7},
+                text="Regulators in 香港 publish guidance.",
+                lang="en",
+            )
         if back <= 4:
             _article(cur, "coindesk", f"Wash trading {back}", day, {"market_manipulation": 0.75})
     # Reclassified by a newer model version: only the newer version's labels count.
     day = MONDAY - timedelta(weeks=6)
     reclassified = _article(cur, "theblock", "Reclassified item", day, {"security_breach": 0.9})
     factories.add_labels(cur, reclassified, {"cbdc": 0.8, "security_breach": 0.2}, model_version="test-model-v2")
-    factories.add_crawl_run(cur, "coindesk", run_id="last-week", started=MONDAY - timedelta(days=2),
-                            status="failed", errors=9)
+    factories.add_crawl_run(
+        cur, "coindesk", run_id="last-week", started=MONDAY - timedelta(days=2), status="failed", errors=9
+    )
 
     # The digest week.
     wed = MONDAY + timedelta(days=2, hours=9)
-    story = _article(cur, "coindesk", SCRIPT_TITLE, wed, {"security_breach": 0.97, "cbdc": 0.02},
-                     text="Attackers drained $40m from OKX in Hong Kong.", evidence=ONERROR_EVIDENCE)
-    _article(cur, "theblock", "Exchange X loses $40m in hack", wed + timedelta(hours=1),
-             {"security_breach": 0.93}, story_id=story, evidence="The exchange lost $40m.")
-    _article(cur, "jinse", "交易所X被黑客攻击，损失4000万美元", wed + timedelta(hours=3),
-             {"security_breach": 0.91}, story_id=story, lang="zh", text="萨尔瓦多的交易所X被盗。")
-    js_article = _article(cur, "evil", "Hack follow-up", wed + timedelta(hours=5), {"security_breach": 0.6},
-                          url=JS_URL)
+    story = _article(
+        cur,
+        "coindesk",
+        SCRIPT_TITLE,
+        wed,
+        {"security_breach": 0.97, "cbdc": 0.02},
+        text="Attackers drained $40m from OKX in Hong Kong.",
+        evidence=ONERROR_EVIDENCE,
+    )
+    _article(
+        cur,
+        "theblock",
+        "Exchange X loses $40m in hack",
+        wed + timedelta(hours=1),
+        {"security_breach": 0.93},
+        story_id=story,
+        evidence="The exchange lost $40m.",
+    )
+    _article(
+        cur,
+        "jinse",
+        "交易所X被黑客攻击，损失4000万美元",
+        wed + timedelta(hours=3),
+        {"security_breach": 0.91},
+        story_id=story,
+        lang="zh",
+        text="萨尔瓦多的交易所X被盗。",
+    )
+    js_article = _article(cur, "evil", "Hack follow-up", wed + timedelta(hours=5), {"security_breach": 0.6}, url=JS_URL)
     for n in range(5):  # spike: 5 >= 2 x 1.0 and >= 3
-        _article(cur, "theblock", f"Pump-and-dump ring {n}", wed + timedelta(minutes=n), {"market_manipulation": 0.8},
-                 evidence=f"Traders coordinated a pump {n}.")
+        _article(
+            cur,
+            "theblock",
+            f"Pump-and-dump ring {n}",
+            wed + timedelta(minutes=n),
+            {"market_manipulation": 0.8},
+            evidence=f"Traders coordinated a pump {n}.",
+        )
     for n in range(3):  # steady
         _article(cur, "theblock", f"New rule {n}", wed, {"regulation_enforcement": 0.72})
     for n in range(3):  # first appearance: a spike from nothing
@@ -86,16 +131,51 @@ def seed(cur) -> Seeded:
     items = 3 + 1 + 5 + 3 + 3 + 2 + 1 + 1
 
     # Outside the week: the Monday after and an undated article.
-    _article(cur, "coindesk", "Next week", MONDAY + timedelta(weeks=1), {"security_breach": 0.9},
-             text="Kraken news")
+    _article(cur, "coindesk", "Next week", MONDAY + timedelta(weeks=1), {"security_breach": 0.9}, text="Kraken news")
     _article(cur, "coindesk", "Undated", None, {"security_breach": 0.9}, text="Coinbase news")
 
-    factories.add_crawl_run(cur, "coindesk", run_id="w47-a", started=wed, pages=20, stored=15, skipped=5,
-                            errors=2, error_counts={"http_404": 2})
-    factories.add_crawl_run(cur, "coindesk", run_id="w47-b", started=wed + timedelta(days=1), pages=10, stored=4,
-                            skipped=6, errors=1, error_counts={"http_404": 1, "timeout": 1})
-    factories.add_crawl_run(cur, "theblock", run_id="w47-a", started=wed, status="failed", pages=3, stored=0,
-                            errors=3, error_counts={"http_503": 3})
-    factories.add_crawl_run(cur, "jinse", run_id="w47-a", started=wed, status="degraded", pages=8, stored=3,
-                            errors=4, error_counts={"bad_feed": 4})
+    factories.add_crawl_run(
+        cur,
+        "coindesk",
+        run_id="w47-a",
+        started=wed,
+        pages=20,
+        stored=15,
+        skipped=5,
+        errors=2,
+        error_counts={"http_404": 2},
+    )
+    factories.add_crawl_run(
+        cur,
+        "coindesk",
+        run_id="w47-b",
+        started=wed + timedelta(days=1),
+        pages=10,
+        stored=4,
+        skipped=6,
+        errors=1,
+        error_counts={"http_404": 1, "timeout": 1},
+    )
+    factories.add_crawl_run(
+        cur,
+        "theblock",
+        run_id="w47-a",
+        started=wed,
+        status="failed",
+        pages=3,
+        stored=0,
+        errors=3,
+        error_counts={"http_503": 3},
+    )
+    factories.add_crawl_run(
+        cur,
+        "jinse",
+        run_id="w47-a",
+        started=wed,
+        status="degraded",
+        pages=8,
+        stored=3,
+        errors=4,
+        error_counts={"bad_feed": 4},
+    )
     return Seeded(story_id=story, js_article=js_article, items_this_week=items, reclassified=reclassified)

@@ -1,5 +1,6 @@
 """The HTML digest in a real browser (headless Chromium, Debian's `chromium` package): it renders,
 its charts are there, and scraped payloads stay inert text. Saves test-artifacts/digest.png."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,18 +13,30 @@ from chainwatch.digests import build_digest
 from tests.digests import scenario
 from tests.digests.htmlscan import Page
 
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-         "--hide-scrollbars", "--force-device-scale-factor=1"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+]
 
 
 def _chromium(tmp_path, *args) -> subprocess.CompletedProcess:
     binary = shutil.which("chromium")
     assert binary, "headless Chromium is required: apt-get install -y chromium"
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    return subprocess.run([binary, *FLAGS, f"--user-data-dir={profile}", *args],
-                          capture_output=True, text=True, timeout=120, check=True)
+    return subprocess.run(
+        [binary, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120, check=True
+    )
 
 
 @pytest.fixture()

@@ -1,7 +1,8 @@
 """build_digest against the real database, seeded with scenario.py."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.digests import scenario
 
 @pytest.fixture()
 def digest(seeded, db_url):
-    return read_digest(parse_week(scenario.WEEK), db_url, now=datetime(2026, 11, 25, tzinfo=timezone.utc))
+    return read_digest(parse_week(scenario.WEEK), db_url, now=datetime(2026, 11, 25, tzinfo=UTC))
 
 
 def test_counts_compare_with_last_week_and_the_4_week_average(digest, seeded):
@@ -71,7 +72,7 @@ def test_source_health_counts_only_the_weeks_runs(digest):
     assert health["coindesk"].error_kinds == (("http_404", 3), ("timeout", 1))
     assert health["theblock"].status == "failing" and health["jinse"].status == "degraded"
     assert health["evil"].status == "not_crawled" and health["evil"].items == 1
-    assert health["quiet"].status == "not_crawled"   # enabled but silent: still listed
+    assert health["quiet"].status == "not_crawled"  # enabled but silent: still listed
     assert digest.source_health[0].status == "failing"  # problems first
 
 
@@ -79,8 +80,9 @@ def test_build_stores_and_writes_both_formats_and_rerun_replaces(seeded, db_url,
     first = build_digest(scenario.WEEK, database_url=db_url, out_dir=tmp_path)
     assert (first.iso_week, first.item_count, first.emailed) == (scenario.WEEK, seeded.items_this_week, False)
     assert first.html_path == tmp_path / "digest-2026-W47.html" and first.md_path == tmp_path / "digest-2026-W47.md"
-    db_cursor.execute("SELECT format, content, item_count FROM digests WHERE iso_week = %s ORDER BY format",
-                      (scenario.WEEK,))
+    db_cursor.execute(
+        "SELECT format, content, item_count FROM digests WHERE iso_week = %s ORDER BY format", (scenario.WEEK,)
+    )
     rows = db_cursor.fetchall()
     assert [(f, n) for f, _, n in rows] == [("html", 19), ("md", 19)]
     assert rows[0][1] == first.html_path.read_text(encoding="utf-8")
@@ -91,8 +93,9 @@ def test_build_stores_and_writes_both_formats_and_rerun_replaces(seeded, db_url,
     assert html.count('src="data:image/png;base64,') == 2
 
     # New data, same week: the rows are replaced, not duplicated.
-    factories.add_article(db_cursor, source="coindesk", title="Late addition", text="x",
-                          published=scenario.MONDAY.replace(hour=3))
+    factories.add_article(
+        db_cursor, source="coindesk", title="Late addition", text="x", published=scenario.MONDAY.replace(hour=3)
+    )
     again = build_digest(scenario.WEEK, database_url=db_url, out_dir=tmp_path)
     db_cursor.execute("SELECT count(*), min(item_count), bool_and(content LIKE '%%20 items%%') FROM digests")
     assert db_cursor.fetchone() == (2, 20, True)

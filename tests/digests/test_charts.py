@@ -1,8 +1,8 @@
 import struct
 
+from chainwatch import taxonomy
 from chainwatch.digests import charts, summary
 from chainwatch.digests.weeks import IsoWeek
-from nlp import taxonomy
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -13,7 +13,7 @@ def _png_size(png: bytes) -> tuple[int, int]:
 def test_small_multiples_draw_one_row_per_four_labels():
     weeks = IsoWeek(2026, 47).window(12)
     labels = summary.label_weeks(taxonomy.load(), weeks, {(weeks[-1].monday, "cbdc"): 7}, {}, (7,) * 12)
-    risk = [lw for lw in labels if lw.label.kind == "risk"]       # 7 labels: 2 rows
+    risk = [lw for lw in labels if lw.label.kind == "risk"]  # 7 labels: 2 rows
     one = charts.small_multiples(risk[:4], weeks)
     two = charts.small_multiples(risk, weeks)
     (w1, h1), (w2, h2) = _png_size(one), _png_size(two)

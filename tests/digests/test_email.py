@@ -1,4 +1,5 @@
 """Digest email over SMTP, received by a real SMTP server on 127.0.0.1 (aiosmtpd)."""
+
 from __future__ import annotations
 
 import email
@@ -48,16 +49,22 @@ def _received(inbox):
 
 def test_digest_is_emailed_as_html_and_text(seeded, db_url, tmp_path, smtp_server):
     inbox, port = smtp_server
-    settings = SmtpSettings(host="127.0.0.1", port=port, sender="digest@chainwatch.example",
-                            recipients=("analyst@example.org", "lead@example.org"))
+    settings = SmtpSettings(
+        host="127.0.0.1",
+        port=port,
+        sender="digest@chainwatch.example",
+        recipients=("analyst@example.org", "lead@example.org"),
+    )
     result = build_digest(scenario.WEEK, database_url=db_url, out_dir=tmp_path, send_email=True, smtp=settings)
     assert result.emailed
 
     envelope, msg = _received(inbox)
     assert envelope.mail_from == "digest@chainwatch.example"
     assert envelope.rcpt_tos == ["analyst@example.org", "lead@example.org"]
-    assert msg["Subject"] == ("ChainWatch digest 2026-W47: 19 items, spikes: Market manipulation and insider dealing, "
-                              "Hacks and security breaches, Stablecoins and payments")
+    assert msg["Subject"] == (
+        "ChainWatch digest 2026-W47: 19 items, spikes: Market manipulation and insider dealing, "
+        "Hacks and security breaches, Stablecoins and payments"
+    )
     assert msg["To"] == "analyst@example.org, lead@example.org"
     assert msg.get_content_type() == "multipart/alternative"
     text, related = msg.get_payload()

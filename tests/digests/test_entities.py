@@ -1,4 +1,5 @@
 """The gazetteer file and its matching rule."""
+
 import pytest
 
 from chainwatch.digests import entities
@@ -17,7 +18,9 @@ def test_every_alias_gives_a_text_search_query(db_cursor):
     db_cursor.execute(
         "SELECT g.id, g.term FROM unnest(%s::text[], %s::text[], %s::text[]) AS g(id, config, term) "
         "WHERE numnode(CASE WHEN config = 'english' THEN phraseto_tsquery('english', term) "
-        "ELSE plainto_tsquery('simple', term) END) = 0", (ids, configs, terms))
+        "ELSE plainto_tsquery('simple', term) END) = 0",
+        (ids, configs, terms),
+    )
     assert db_cursor.fetchall() == []  # no alias made only of stop words
 
 

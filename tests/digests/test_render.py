@@ -1,24 +1,38 @@
 """Escaping rules of the renderers: scraped text can never become markup or a live link."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
+from chainwatch import taxonomy
 from chainwatch.digests import summary
 from chainwatch.digests.model import Digest, NewSource, SourceWeek, Story, StoryLink, WeekTotals
 from chainwatch.digests.render import md_escape, md_link, render_html, render_markdown, safe_href
 from chainwatch.digests.weeks import IsoWeek
-from nlp import taxonomy
 from tests.digests.htmlscan import Page
 
 SCRIPT = "<script>document.title='pwned'</script>"
 IMG = "<img src=x onerror=alert(1)>"
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-    "data:text/html,<script>alert(1)</script>", "vbscript:x", "//evil.example/x", "/relative", "https://",
-    "https://ok.example/a b", "http://ok.example/\x00", None, 42,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:x",
+        "//evil.example/x",
+        "/relative",
+        "https://",
+        "https://ok.example/a b",
+        "http://ok.example/\x00",
+        None,
+        42,
+    ],
+)
 def test_safe_href_rejects_everything_but_absolute_http_urls(url):
     assert safe_href(url) is None
 
@@ -45,15 +59,32 @@ def _digest() -> Digest:
     labels = taxonomy.load()
     lid = labels[0].id
     counts = {(week.monday, lid): 3}
-    links = (StoryLink(1, "a", f"Src {IMG}", "t", "https://a.example/1", None),
-             StoryLink(2, "b", "B", "t", "javascript:document.title='pwned-link'", None))
-    story = Story(story_id=1, label=lid, rank=1, score=0.9, items=2, sources=2, title=f"{SCRIPT}Hack",
-                  url="javascript:alert(2)", evidence=f"Evidence {IMG}", links=links)
+    links = (
+        StoryLink(1, "a", f"Src {IMG}", "t", "https://a.example/1", None),
+        StoryLink(2, "b", "B", "t", "javascript:document.title='pwned-link'", None),
+    )
+    story = Story(
+        story_id=1,
+        label=lid,
+        rank=1,
+        score=0.9,
+        items=2,
+        sources=2,
+        title=f"{SCRIPT}Hack",
+        url="javascript:alert(2)",
+        evidence=f"Evidence {IMG}",
+        links=links,
+    )
     return Digest(
-        week=week, generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), trend_weeks=week.window(12),
-        totals=WeekTotals(items=3, stories=1, sources=2, labelled=3), previous_items=0,
-        items_trend=(0,) * 11 + (3,), labels=summary.label_weeks(labels, week.window(12), counts, {lid: 1}, (1,) * 12),
-        stories={lid: [story]}, new_sources=[NewSource("b", f"New {SCRIPT}", 1, "First", "javascript:x")],
+        week=week,
+        generated_at=datetime(2026, 11, 25, tzinfo=UTC),
+        trend_weeks=week.window(12),
+        totals=WeekTotals(items=3, stories=1, sources=2, labelled=3),
+        previous_items=0,
+        items_trend=(0,) * 11 + (3,),
+        labels=summary.label_weeks(labels, week.window(12), counts, {lid: 1}, (1,) * 12),
+        stories={lid: [story]},
+        new_sources=[NewSource("b", f"New {SCRIPT}", 1, "First", "javascript:x")],
         source_health=[SourceWeek("a", f"Src {IMG}", 1, 0, 1, 1, 0, 0, ((f"{IMG}", 1),), 1, "ok")],
         summary=[f"Top story: {SCRIPT}"],
     )
@@ -67,7 +98,7 @@ def test_html_keeps_payloads_as_text():
     assert len(page.tags("img")) == 2  # only the two charts
     assert all(h.startswith("https://") for h in page.hrefs) and "https://a.example/1" in page.hrefs
     assert SCRIPT in page.text and f"Evidence {IMG}" in page.text  # visible as text
-    assert "javascript:document.title='pwned-link'" in page.text   # shown, not linked
+    assert "javascript:document.title='pwned-link'" in page.text  # shown, not linked
 
 
 def test_markdown_keeps_payloads_as_text():

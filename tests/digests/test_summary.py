@@ -1,16 +1,16 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from chainwatch import taxonomy
 from chainwatch.digests import summary
 from chainwatch.digests.model import Digest, WeekTotals
 from chainwatch.digests.weeks import IsoWeek
-from nlp import taxonomy
 
 
 def test_spike_rule_needs_twice_the_average_and_three_items():
     assert summary.is_spike(4, 2.0)
-    assert not summary.is_spike(3, 2.0)     # under 2x
-    assert not summary.is_spike(2, 0.0)     # under the floor, even from nothing
-    assert summary.is_spike(3, 0.0)         # from nothing to the floor
+    assert not summary.is_spike(3, 2.0)  # under 2x
+    assert not summary.is_spike(2, 0.0)  # under the floor, even from nothing
+    assert summary.is_spike(3, 0.0)  # from nothing to the floor
     assert summary.is_spike(3, 1.5)
 
 
@@ -43,9 +43,15 @@ def test_no_spikes_without_earlier_data():
 
 def test_empty_week_headline_says_so():
     week = IsoWeek(2026, 10)
-    d = Digest(week=week, generated_at=datetime(2026, 11, 25, tzinfo=timezone.utc), trend_weeks=week.window(12),
-               totals=WeekTotals(), previous_items=3, items_trend=(0,) * 12,
-               labels=summary.label_weeks(taxonomy.load(), week.window(12), {}, {}, (0,) * 12))
+    d = Digest(
+        week=week,
+        generated_at=datetime(2026, 11, 25, tzinfo=UTC),
+        trend_weeks=week.window(12),
+        totals=WeekTotals(),
+        previous_items=3,
+        items_trend=(0,) * 12,
+        labels=summary.label_weeks(taxonomy.load(), week.window(12), {}, {}, (0,) * 12),
+    )
     lines = summary.headline(d)
     assert d.empty and lines[0].startswith("No items were published in 2026-W10")
 

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import pytest
 
@@ -9,8 +9,8 @@ from chainwatch.errors import ChainWatchError
 def test_parse_week_gives_utc_bounds_of_monday_to_monday():
     week = parse_week("2026-W47")
     assert str(week) == "2026-W47"
-    assert week.start == datetime(2026, 11, 16, tzinfo=timezone.utc)
-    assert week.end == datetime(2026, 11, 23, tzinfo=timezone.utc)
+    assert week.start == datetime(2026, 11, 16, tzinfo=UTC)
+    assert week.end == datetime(2026, 11, 23, tzinfo=UTC)
     assert week.sunday == date(2026, 11, 22)
 
 
@@ -37,9 +37,9 @@ def test_shift_and_window_cross_year_boundaries():
 
 
 def test_default_is_the_week_before_the_current_one():
-    monday_morning = datetime(2026, 11, 23, 0, 30, tzinfo=timezone.utc)
+    monday_morning = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
     assert str(last_complete_week(monday_morning)) == "2026-W47"
-    assert str(last_complete_week(datetime(2026, 11, 22, 23, 59, tzinfo=timezone.utc))) == "2026-W46"
+    assert str(last_complete_week(datetime(2026, 11, 22, 23, 59, tzinfo=UTC))) == "2026-W46"
     assert parse_week(None) == last_complete_week()
 
 

@@ -1,4 +1,5 @@
 """The main job end to end: the offline demo against the real database, twice."""
+
 from __future__ import annotations
 
 import os
@@ -7,7 +8,7 @@ import sys
 
 import pytest
 
-from chainwatch import pipeline
+from chainwatch.runners import main_job as pipeline
 from tests.conftest import truncate_data
 
 COUNTED = ("sources", "articles", "labels", "model_versions", "classified_articles", "classifications", "digests")
@@ -65,8 +66,13 @@ def test_demo_fills_every_table_and_writes_digests(demo_run, db_cursor):
 def test_second_run_through_the_cli_adds_no_duplicates(demo_run, db_url, db_cursor, tmp_path):
     before = _counts(db_cursor)
     env = dict(os.environ, DATABASE_URL=db_url, CHAINWATCH_OUT=str(tmp_path))
-    proc = subprocess.run([sys.executable, "-m", "chainwatch.cli", "demo", "--quiet"], env=env,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "chainwatch.cli", "demo", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     last = proc.stdout.strip().splitlines()[-1]
     assert last.startswith("done in ") and "0 articles stored" in last

@@ -1,10 +1,11 @@
 """Fixtures for the fault tests: small local news sites, a private PostgreSQL server, corpus pages.
 
 Everything is real: sites are folders served by chainwatch.replay.ReplayServer on 127.0.0.1 (its
-`faults` hook injects errors), the crawl is spiders.crawl.crawl() with its child process, and the
+`faults` hook injects errors), the crawl is chainwatch.runners.crawl.crawl() with its child process, and the
 database is either the session's throwaway database on the shared server (tests/conftest.py) or,
 for tests that stop the server, a private one (tests/faults/pgprivate.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,15 @@ from tests.spiders.crawl_helpers import article_html, rss
 
 # Short timeouts and backoff for the crawls here (the settings a test may pass to crawl()).
 FAST = {"RETRY_TIMES": 2, "RETRY_BACKOFF_BASE": 0.1, "DOWNLOAD_TIMEOUT": 2}
-PARAGRAPHS = ["Regulators in several countries are reviewing how exchanges screen customers for money laundering.",
-              "The review follows a series of enforcement actions against trading platforms this year."]
+PARAGRAPHS = [
+    "Regulators in several countries are reviewing how exchanges screen customers for money laundering.",
+    "The review follows a series of enforcement actions against trading platforms this year.",
+]
 # Words that make every generated article distinct enough not to be a near-duplicate of another.
-_WORDS = ("bitcoin ether stablecoin exchange custody wallet bridge oracle audit token ledger miner validator "
-          "regulator court fund treasury payment remittance licence auditor broker lender issuer").split()
+_WORDS = (
+    "bitcoin ether stablecoin exchange custody wallet bridge oracle audit token ledger miner validator "
+    "regulator court fund treasury payment remittance licence auditor broker lender issuer"
+).split()
 
 
 def story(i: int, host: str) -> str:
@@ -33,8 +38,10 @@ def story(i: int, host: str) -> str:
 
 def news_site(host: str, count: int, *, path: str = "news") -> dict[str, str]:
     """Files of a site with `count` article pages listed in one RSS feed (`https://HOST/feed.xml`)."""
-    files = {f"{host}/robots.txt": "User-agent: *\nAllow: /\n",
-             f"{host}/feed.xml": rss([(f"Story {i}", f"https://{host}/{path}/{i}") for i in range(count)])}
+    files = {
+        f"{host}/robots.txt": "User-agent: *\nAllow: /\n",
+        f"{host}/feed.xml": rss([(f"Story {i}", f"https://{host}/{path}/{i}") for i in range(count)]),
+    }
     files.update({f"{host}/{path}/{i}": story(i, host) for i in range(count)})
     return files
 
@@ -53,8 +60,10 @@ def write_site(root: Path, files: dict, manifest: dict | None = None) -> Path:
 @pytest.fixture()
 def make_site(tmp_path):
     """make_site({"host/path": bytes | str}, manifest=None) -> a snapshot folder for ReplayServer."""
+
     def make(files: dict, manifest: dict | None = None) -> Path:
         return write_site(tmp_path / f"site-{uuid.uuid4().hex[:6]}", files, manifest)
+
     return make
 
 

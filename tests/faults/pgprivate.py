@@ -6,6 +6,7 @@ package (a project dependency) in a temporary folder, on 127.0.0.1 and a free po
 auth; `restart()` / `stop()` / `start()` act on it alone. Run as root (containers), the server
 runs as the unprivileged `pgserver` user, as pgserver itself does (postgres refuses root).
 """
+
 from __future__ import annotations
 
 import os
@@ -57,8 +58,14 @@ class PrivatePostgres:
             shutil.chown(self.dir, self.user, self.user)
 
     def _run(self, *args: str, timeout: float = 60) -> None:
-        proc = subprocess.run([str(self.bin / args[0]), *args[1:]], user=self.user, capture_output=True,
-                              text=True, timeout=timeout, cwd=self.dir)
+        proc = subprocess.run(
+            [str(self.bin / args[0]), *args[1:]],
+            user=self.user,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=self.dir,
+        )
         if proc.returncode != 0:
             log = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
             raise RuntimeError(f"{args[0]} failed ({proc.returncode}): {proc.stderr.strip()}\n{log}")
@@ -66,14 +73,25 @@ class PrivatePostgres:
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
 
-    def init(self) -> "PrivatePostgres":
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-                  "--no-sync", "--no-instructions")
+    def init(self) -> PrivatePostgres:
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
+            "--no-instructions",
+        )
         return self
 
     def start(self) -> None:
-        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c fsync=off "
-                f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
+        opts = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c fsync=off "
+            f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", opts, "start")
         self.wait_ready()
 
@@ -114,7 +132,7 @@ class PrivatePostgres:
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 
-    def __enter__(self) -> "PrivatePostgres":
+    def __enter__(self) -> PrivatePostgres:
         self.init()
         self.start()
         return self

@@ -2,6 +2,7 @@
 
 No timing is asserted: only that every part ran against real components and wrote its figures.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,12 +20,15 @@ ROOT = Path(__file__).resolve().parents[2]
 def write_news_corpus(data: Path, rows: int) -> None:
     """A small corpus in the layout bench_crawl.py reads (the cryptonews CSV of ../shared/data), so the
     test needs nothing outside the project: titles and texts are real labelled items' (nlp/data)."""
-    from nlp import labelled
+    from nlp.training import labelled
 
     items = [it for it in labelled.load() if it.lang == "en" and len(it.text) > 80][:rows]
     sites = ["CoinTelegraph", "CryptoNews", "CryptoPotato"]
-    hosts = {"CoinTelegraph": "cointelegraph.com/news", "CryptoNews": "cryptonews.com/news",
-             "CryptoPotato": "cryptopotato.com"}
+    hosts = {
+        "CoinTelegraph": "cointelegraph.com/news",
+        "CryptoNews": "cryptonews.com/news",
+        "CryptoPotato": "cryptopotato.com",
+    }
     target = data / "news" / "nyu-tandon-capstone__crypto-team4" / "data" / "cryptonews.csv"
     target.parent.mkdir(parents=True)
     with target.open("w", encoding="utf-8", newline="") as fh:
@@ -32,17 +36,46 @@ def write_news_corpus(data: Path, rows: int) -> None:
         out.writerow(["date", "sentiment", "source", "subject", "text", "title", "url"])
         for i, it in enumerate(items):
             site = sites[i % 3]
-            out.writerow([f"{1 + i % 28}-6-2022 {i % 24:02d}:15", "{}", site, "bitcoin", it.text, it.title,
-                          f"https://{hosts[site]}/bench-story-{i}"])
+            out.writerow(
+                [
+                    f"{1 + i % 28}-6-2022 {i % 24:02d}:15",
+                    "{}",
+                    site,
+                    "bitcoin",
+                    it.text,
+                    it.title,
+                    f"https://{hosts[site]}/bench-story-{i}",
+                ]
+            )
 
 
 def test_quick_suite_writes_every_metric(tmp_path):
-    write_news_corpus(tmp_path / "data", 37)          # fewer than --pages: all of them, and only them
+    write_news_corpus(tmp_path / "data", 37)  # fewer than --pages: all of them, and only them
     out = tmp_path / "results" / "latest.json"
-    proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--pages", "40", "--items", "8",
-                           "--ingest-rows", "200", "--rows", "2000", "--crawl-data", str(tmp_path / "data"),
-                           "--json", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--quick",
+            "--pages",
+            "40",
+            "--items",
+            "8",
+            "--ingest-rows",
+            "200",
+            "--rows",
+            "2000",
+            "--crawl-data",
+            str(tmp_path / "data"),
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
     assert set(result["parts"]) == set(PARTS)

@@ -1,4 +1,5 @@
 """The database goes away: restarted in the middle of a crawl, or unreachable from the start."""
+
 from __future__ import annotations
 
 import os
@@ -8,14 +9,14 @@ import threading
 import time
 
 from chainwatch.replay import ReplayServer
-from spiders.crawl import crawl
+from chainwatch.runners.crawl import crawl
 from tests.faults.conftest import news_site, write_site
 from tests.faults.pgprivate import free_port
 from tests.spiders.crawl_helpers import ad_hoc_source, query
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PAGES = 240
-RESTART_AT = 60          # the restart begins when this article is requested
+RESTART_AT = 60  # the restart begins when this article is requested
 
 
 def test_postgres_restarted_mid_crawl_stores_every_page_exactly_once(private_pg, tmp_path):
@@ -27,12 +28,12 @@ def test_postgres_restarted_mid_crawl_stores_every_page_exactly_once(private_pg,
 
     def restart():
         try:
-            deadline = time.monotonic() + 30          # let a few batches be stored first
+            deadline = time.monotonic() + 30  # let a few batches be stored first
             while query(url, "SELECT count(*) FROM articles")[0][0] < 30 and time.monotonic() < deadline:
                 time.sleep(0.05)
-            server.stop("fast")            # every session is ended, as in an administrator's restart
+            server.stop("fast")  # every session is ended, as in an administrator's restart
             down.set()
-            time.sleep(2.0)                # the crawl keeps fetching and storing meanwhile
+            time.sleep(2.0)  # the crawl keeps fetching and storing meanwhile
             server.start()
         except BaseException as exc:  # noqa: BLE001 (reported by the assertions below)
             restart_error.append(exc)
@@ -46,25 +47,29 @@ def test_postgres_restarted_mid_crawl_stores_every_page_exactly_once(private_pg,
             threading.Thread(target=restart, daemon=True).start()
         return False
 
-    def after_stop(handler):              # later pages are served only once the server is down,
-        down.wait(30)                     # so their articles reach the pipeline while it is
+    def after_stop(handler):  # later pages are served only once the server is down,
+        down.wait(30)  # so their articles reach the pipeline while it is
         return False
 
     faults = {f"{host}/news/{RESTART_AT}": trigger}
     faults.update({f"{host}/news/{i}": after_stop for i in range(RESTART_AT + 1, PAGES)})
     source = ad_hoc_source("restart_src", host, [f"https://{host}/feed.xml"])
     with ReplayServer(root, faults=faults) as srv:
-        summary = crawl([source], replay_proxy=srv.proxy_url, database_url=url,
-                        settings={"CHAINWATCH_BATCH_SIZE": 10, "CHAINWATCH_PROGRESS_INTERVAL": 1.0})
+        summary = crawl(
+            [source],
+            replay_proxy=srv.proxy_url,
+            database_url=url,
+            settings={"CHAINWATCH_BATCH_SIZE": 10, "CHAINWATCH_PROGRESS_INTERVAL": 1.0},
+        )
         served = {key for key in srv.hits if key.startswith(f"{host}/news/")}
     assert up.wait(30) and not restart_error, restart_error
     # the restart really happened in the middle of the crawl
-    started, = query(url, "SELECT pg_postmaster_start_time() > min(created_at) FROM articles")[0]
+    (started,) = query(url, "SELECT pg_postmaster_start_time() > min(created_at) FROM articles")[0]
     assert started is True
 
     assert len(served) == PAGES
     rows = query(url, "SELECT canonical_url, count(*) OVER (PARTITION BY canonical_url) FROM articles")
-    assert sorted(u for u, _ in rows) == sorted(f"https://{k}" for k in served)   # every page, once
+    assert sorted(u for u, _ in rows) == sorted(f"https://{k}" for k in served)  # every page, once
     assert all(n == 1 for _, n in rows)
     row = summary.per_source["restart_src"]
     assert row["status"] == "ok" and row["finished_at"] is not None
@@ -74,19 +79,28 @@ def test_postgres_restarted_mid_crawl_stores_every_page_exactly_once(private_pg,
 def _cli(args: list[str], env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update({"CHAINWATCH_HOME": str(tmp_path / "home"), "CHAINWATCH_OUT": str(tmp_path / "out"), **env_extra})
-    return subprocess.run([sys.executable, "-m", "chainwatch.cli", *args], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "chainwatch.cli", *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_unreachable_database_at_start_is_one_line_and_nonzero(db_url, make_site, tmp_path):
-    port = free_port()                    # nothing listens there
+    port = free_port()  # nothing listens there
     dead = f"postgresql://postgres@127.0.0.1:{port}/chainwatch"
     srv = ReplayServer(make_site(news_site("cointelegraph.com", 3))).start()
     try:
         before = query(db_url, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM crawl_runs)")
         results = {
-            "crawl": _cli(["crawl", "--source", "cointelegraph", "--replay-proxy", srv.proxy_url],
-                          {"DATABASE_URL": dead}, tmp_path),
+            "crawl": _cli(
+                ["crawl", "--source", "cointelegraph", "--replay-proxy", srv.proxy_url],
+                {"DATABASE_URL": dead},
+                tmp_path,
+            ),
             "demo": _cli(["demo", "--quiet"], {"DATABASE_URL": dead}, tmp_path),
             "classify": _cli(["classify"], {"DATABASE_URL": dead}, tmp_path),
             "digest": _cli(["digest", "--week", "2022-W27"], {"DATABASE_URL": dead}, tmp_path),
@@ -129,8 +143,11 @@ def test_database_that_accepts_then_hangs_up_is_not_a_traceback(tmp_path):
     thread = threading.Thread(target=hang_up, daemon=True)
     thread.start()
     try:
-        proc = _cli(["crawl", "--source", "cointelegraph"],
-                    {"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{port}/chainwatch"}, tmp_path)
+        proc = _cli(
+            ["crawl", "--source", "cointelegraph"],
+            {"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{port}/chainwatch"},
+            tmp_path,
+        )
     finally:
         stop.set()
         thread.join(5)

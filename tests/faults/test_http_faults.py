@@ -4,6 +4,7 @@ Every fault is injected by the real replay server's `faults` hook; transient one
 given number of requests, so the test shows both that retries (with backoff) recover a page and
 that a page that never recovers is given up on, counted in crawl_runs, and does not stop the run.
 """
+
 from __future__ import annotations
 
 import socket
@@ -11,7 +12,7 @@ import struct
 import threading
 import time
 
-from spiders.crawl import crawl
+from chainwatch.runners.crawl import crawl
 from tests.faults.conftest import news_site, story
 from tests.spiders.crawl_helpers import ad_hoc_source, query, rss
 
@@ -28,7 +29,7 @@ FAULTS = {
     "slow-once": ("hang", 1),
     "drip-once": ("drip", 1),
     "reset-once": ("reset", 1),
-    "drip-in-time": ("drip-fast", None),      # slow, but finishes within DOWNLOAD_TIMEOUT
+    "drip-in-time": ("drip-fast", None),  # slow, but finishes within DOWNLOAD_TIMEOUT
     "always-500": ("500", None),
     "always-429": ("429", None),
     "always-slow": ("hang", None),
@@ -58,14 +59,14 @@ def _drip(handler, body: bytes, pieces: int, pause: float) -> None:
     handler.wfile.flush()
     step = max(1, len(body) // pieces)
     for start in range(0, len(body), step):
-        handler.wfile.write(body[start:start + step])
+        handler.wfile.write(body[start : start + step])
         handler.wfile.flush()
         time.sleep(pause)
 
 
 def _reset(handler) -> None:
     handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    handler.connection.close()                 # RST, no response at all
+    handler.connection.close()  # RST, no response at all
     raise ConnectionResetError("test: connection reset by the server")
 
 
@@ -78,17 +79,17 @@ def make_fault(name: str, kind: str, times: int | None, arrivals: dict, lock: th
             seen.append(time.monotonic())
             n = len(seen)
         if times is not None and n > times:
-            return False                       # recovered: the file is served normally
+            return False  # recovered: the file is served normally
         if kind == "500":
             _send_error(handler, 500, {})
         elif kind == "429":
             _send_error(handler, 429, {"Retry-After": "1"})
         elif kind == "hang":
-            time.sleep(TIMEOUT + 1.0)          # no answer within DOWNLOAD_TIMEOUT
+            time.sleep(TIMEOUT + 1.0)  # no answer within DOWNLOAD_TIMEOUT
             return True
-        elif kind == "drip":                   # ~4 s for the body: longer than DOWNLOAD_TIMEOUT
+        elif kind == "drip":  # ~4 s for the body: longer than DOWNLOAD_TIMEOUT
             _drip(handler, body, pieces=20, pause=0.2)
-        elif kind == "drip-fast":              # ~0.3 s for the body
+        elif kind == "drip-fast":  # ~0.3 s for the body
             _drip(handler, body, pieces=10, pause=0.03)
         elif kind == "reset":
             _reset(handler)
@@ -105,8 +106,9 @@ def test_server_faults_are_retried_with_backoff_counted_and_never_stop_the_run(c
     files.update({f"{HOST}/faulty/{name}": story(100 + k, HOST) for k, name in enumerate(FAULTS)})
     arrivals: dict[str, list[float]] = {}
     lock = threading.Lock()
-    faults = {f"{HOST}/faulty/{name}": make_fault(name, kind, times, arrivals, lock)
-              for name, (kind, times) in FAULTS.items()}
+    faults = {
+        f"{HOST}/faulty/{name}": make_fault(name, kind, times, arrivals, lock) for name, (kind, times) in FAULTS.items()
+    }
     # the feed itself answers 503 once: entry pages are retried too
     faults[f"{HOST}/feed.xml"] = make_fault("feed", "500", 1, arrivals, lock)
     srv = replay_server(make_site(files), faults=faults)
@@ -137,4 +139,4 @@ def test_server_faults_are_retried_with_backoff_counted_and_never_stop_the_run(c
     gaps = {name: [b - a for a, b in zip(times, times[1:])] for name, times in arrivals.items()}
     assert gaps["flaky-500"][0] >= 0.9 * BACKOFF and gaps["flaky-500"][1] >= 0.9 * 2 * BACKOFF
     assert gaps["always-500"][1] >= 0.9 * 2 * BACKOFF
-    assert all(gap >= 0.95 for gap in gaps["busy-429"] + gaps["always-429"])     # Retry-After: 1
+    assert all(gap >= 0.95 for gap in gaps["busy-429"] + gaps["always-429"])  # Retry-After: 1

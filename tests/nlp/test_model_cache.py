@@ -1,5 +1,6 @@
 """The converted-model cache: built once even when several processes ask at the same moment, and
 never left half-written."""
+
 from __future__ import annotations
 
 import multiprocessing

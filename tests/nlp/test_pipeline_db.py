@@ -1,17 +1,18 @@
 """classify_pending on the real test database: rows written, idempotence, reclassify, history, bad rows."""
+
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from nlp import taxonomy
+from chainwatch import taxonomy
+from chainwatch.runners.classify import classify_pending
 from nlp.classifier import Classifier
-from nlp.pipeline import classify_pending
 from tests import factories
 
-WHEN = datetime(2026, 11, 18, 9, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 18, 9, tzinfo=UTC)
 
 
 @pytest.fixture()
@@ -19,14 +20,27 @@ def articles(clean_db, db_cursor):
     factories.add_source(db_cursor, "wire")
     ids = {
         "hack": factories.add_article(
-            db_cursor, source="wire", published=WHEN, title="Hackers drain $600 million from Poly Network bridge",
-            text="Attackers exploited a vulnerability in the cross-chain protocol and stole user funds."),
+            db_cursor,
+            source="wire",
+            published=WHEN,
+            title="Hackers drain $600 million from Poly Network bridge",
+            text="Attackers exploited a vulnerability in the cross-chain protocol and stole user funds.",
+        ),
         "cbdc": factories.add_article(
-            db_cursor, source="wire", published=WHEN, lang="zh", title="央行：数字人民币试点范围扩大",
-            text="中国人民银行表示，数字人民币试点将扩大到更多城市。"),
+            db_cursor,
+            source="wire",
+            published=WHEN,
+            lang="zh",
+            title="央行：数字人民币试点范围扩大",
+            text="中国人民银行表示，数字人民币试点将扩大到更多城市。",
+        ),
         "price": factories.add_article(
-            db_cursor, source="wire", published=WHEN, title="Bitcoin holds above $60,000",
-            text="Bitcoin traded sideways on Tuesday as volumes fell."),
+            db_cursor,
+            source="wire",
+            published=WHEN,
+            title="Bitcoin holds above $60,000",
+            text="Bitcoin traded sideways on Tuesday as volumes fell.",
+        ),
         "empty": factories.add_article(db_cursor, source="wire", published=WHEN, title="", text=""),
         "junk": factories.add_article(db_cursor, source="wire", published=WHEN, title="x", text="\x01\x02\x03" * 300),
     }
@@ -43,13 +57,18 @@ def test_classifies_pending_articles_and_stores_every_score(articles, db_cursor,
     assert summary.model_version == classifier.version
     assert (summary.classified, summary.ok, summary.empty, summary.error) == (5, 3, 1, 1)
     assert _statuses(db_cursor, classifier.version) == {
-        articles["hack"]: "ok", articles["cbdc"]: "ok", articles["price"]: "ok",
-        articles["empty"]: "empty", articles["junk"]: "error"}
+        articles["hack"]: "ok",
+        articles["cbdc"]: "ok",
+        articles["price"]: "ok",
+        articles["empty"]: "empty",
+        articles["junk"]: "error",
+    }
     n_labels = len(taxonomy.label_ids())
     db_cursor.execute("SELECT article_id, count(*) FROM classifications GROUP BY article_id")
     assert dict(db_cursor.fetchall()) == {articles[k]: n_labels for k in ("hack", "cbdc", "price")}
-    db_cursor.execute("SELECT label, evidence FROM classifications WHERE article_id = %s AND positive",
-                      (articles["hack"],))
+    db_cursor.execute(
+        "SELECT label, evidence FROM classifications WHERE article_id = %s AND positive", (articles["hack"],)
+    )
     positives = dict(db_cursor.fetchall())
     assert "security_breach" in positives and "stole" in positives["security_breach"]
     db_cursor.execute("SELECT count(*) FROM classifications WHERE NOT positive AND evidence IS NOT NULL")
@@ -82,8 +101,13 @@ def test_rerun_is_idempotent_and_reclassify_replaces_in_place(articles, db_curso
 def test_limit_and_new_articles_arriving_between_runs(articles, db_cursor):
     first = classify_pending(limit=2)
     assert first.classified == 2
-    late = factories.add_article(db_cursor, source="wire", published=WHEN, title="SEC sues exchange",
-                                 text="The SEC sued the exchange for operating without registration.")
+    late = factories.add_article(
+        db_cursor,
+        source="wire",
+        published=WHEN,
+        title="SEC sues exchange",
+        text="The SEC sued the exchange for operating without registration.",
+    )
     rest = classify_pending()
     assert rest.classified == 4
     db_cursor.execute("SELECT count(*) FROM classified_articles WHERE article_id = %s", (late,))
@@ -92,8 +116,9 @@ def test_limit_and_new_articles_arriving_between_runs(articles, db_cursor):
 
 def test_a_new_model_version_keeps_the_old_rows(articles, db_cursor, classifier):
     classify_pending()
-    newer = Classifier(classifier.heads, dataclasses.replace(classifier.info, version="test-newer-version"),
-                       encoder=classifier.encoder)
+    newer = Classifier(
+        classifier.heads, dataclasses.replace(classifier.info, version="test-newer-version"), encoder=classifier.encoder
+    )
     summary = classify_pending(classifier=newer)
     assert summary.classified == 5 and summary.model_version == "test-newer-version"
     db_cursor.execute("SELECT model_version, count(*) FROM classified_articles GROUP BY 1")

@@ -1,14 +1,22 @@
 """Input preparation: statuses for bad input, sentence ranges for evidence."""
+
 from __future__ import annotations
 
 from nlp.text import MAX_CHARS, clean, prepare, split_sentences
 
 
 def test_english_and_chinese_sentences():
-    text = "Hackers stole $5m. The team paused the bridge! Was it an insider?\n中国人民银行发布通知。数字人民币试点扩大！"
+    text = (
+        "Hackers stole $5m. The team paused the bridge! Was it an insider?\n中国人民银行发布通知。数字人民币试点扩大！"
+    )
     got = [text[a:b] for a, b in split_sentences(text)]
-    assert got == ["Hackers stole $5m.", "The team paused the bridge!", "Was it an insider?",
-                   "中国人民银行发布通知。", "数字人民币试点扩大！"]
+    assert got == [
+        "Hackers stole $5m.",
+        "The team paused the bridge!",
+        "Was it an insider?",
+        "中国人民银行发布通知。",
+        "数字人民币试点扩大！",
+    ]
 
 
 def test_title_is_joined_unless_the_body_repeats_it():

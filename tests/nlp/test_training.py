@@ -1,4 +1,5 @@
 """`chainwatch train` on a slice of the real labelled data, with a label added by a user."""
+
 from __future__ import annotations
 
 import json
@@ -6,14 +7,18 @@ import json
 import yaml
 from typer.testing import CliRunner
 
+from chainwatch import taxonomy
 from chainwatch.cli import app
-from nlp import taxonomy
+from chainwatch.contracts import ClassifierInput
 from nlp.classifier import load_classifier
-from nlp.contracts import ClassifierInput
 
-NEW_LABEL = {"id": "nft_market", "kind": "risk", "name": "NFT market",
-             "description": "Non-fungible tokens: NFT sales, collections, marketplaces.",
-             "keywords": {"en": ["NFT", "non-fungible"], "zh": ["数字藏品"]}}
+NEW_LABEL = {
+    "id": "nft_market",
+    "kind": "risk",
+    "name": "NFT market",
+    "description": "Non-fungible tokens: NFT sales, collections, marketplaces.",
+    "keywords": {"en": ["NFT", "non-fungible"], "zh": ["数字藏品"]},
+}
 
 
 def test_train_with_an_added_label_writes_a_usable_model(tmp_path, monkeypatch, labelled_rows):
@@ -49,6 +54,13 @@ def test_train_with_an_added_label_writes_a_usable_model(tmp_path, monkeypatch, 
 
     clf = load_classifier(model_dir)
     assert clf.version == info["version"] and clf.version != load_classifier().version
-    out = clf.predict([ClassifierInput("n", "Bored Ape NFT collection sells out in minutes",
-                                       "The NFT marketplace OpenSea saw record volume for the collection.")])[0]
+    out = clf.predict(
+        [
+            ClassifierInput(
+                "n",
+                "Bored Ape NFT collection sells out in minutes",
+                "The NFT marketplace OpenSea saw record volume for the collection.",
+            )
+        ]
+    )[0]
     assert "nft_market" in out.scores and "nft_market" in out.labels

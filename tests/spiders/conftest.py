@@ -1,4 +1,5 @@
 """Fixtures for the crawl-stage tests: the committed source fixtures and small throwaway sites."""
+
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ def fixture_site() -> Path:
 @pytest.fixture()
 def make_site(tmp_path):
     """make_site({"host/path": bytes | str}, manifest=None) -> a snapshot folder for ReplayServer."""
+
     def make(files: dict, manifest: dict | None = None) -> Path:
         root = tmp_path / "site"
         for rel, body in files.items():
@@ -27,4 +29,5 @@ def make_site(tmp_path):
         if manifest:
             (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         return root
+
     return make

@@ -1,4 +1,5 @@
 """The crawl-area commands, through Typer's CliRunner against the real database and replay server."""
+
 import json
 
 import yaml
@@ -55,14 +56,20 @@ def test_crawl_command_then_sources_status(clean_db, make_site, replay_server):
 
 
 def test_sources_status_flags_a_failing_source(clean_db, make_site, replay_server):
-    from spiders.crawl import crawl
+    from chainwatch.runners.crawl import crawl
     from tests.spiders.crawl_helpers import ad_hoc_source
 
-    srv = replay_server(make_site({"down.example/robots.txt": "", "ok.example/robots.txt": "",
-                                   "ok.example/feed.xml": rss([])}))
-    crawl([ad_hoc_source("down", "down.example", ["https://down.example/feed.xml"]),
-           ad_hoc_source("quiet", "ok.example", ["https://ok.example/feed.xml"])], replay_proxy=srv.proxy_url,
-          settings={"RETRY_TIMES": 0})
+    srv = replay_server(
+        make_site({"down.example/robots.txt": "", "ok.example/robots.txt": "", "ok.example/feed.xml": rss([])})
+    )
+    crawl(
+        [
+            ad_hoc_source("down", "down.example", ["https://down.example/feed.xml"]),
+            ad_hoc_source("quiet", "ok.example", ["https://ok.example/feed.xml"]),
+        ],
+        replay_proxy=srv.proxy_url,
+        settings={"RETRY_TIMES": 0},
+    )
     status = runner.invoke(app, ["sources", "status"])
     lines = {line.split()[0]: line.split() for line in status.output.splitlines()[2:] if line.strip()}
     assert lines["down"][1:3] == ["failing", "failed"] and "http_404=1" in status.output
@@ -71,15 +78,47 @@ def test_sources_status_flags_a_failing_source(clean_db, make_site, replay_serve
 
 
 def test_spider_new_writes_entry_and_fixture_skeleton(tmp_path):
-    result = runner.invoke(app, ["spider", "new", "The Daily Hodl", "--feed", "https://dailyhodl.com/feed/",
-                                 "--sources-dir", str(tmp_path / "sources"), "--fixtures-dir", str(tmp_path / "fx")])
+    result = runner.invoke(
+        app,
+        [
+            "spider",
+            "new",
+            "The Daily Hodl",
+            "--feed",
+            "https://dailyhodl.com/feed/",
+            "--sources-dir",
+            str(tmp_path / "sources"),
+            "--fixtures-dir",
+            str(tmp_path / "fx"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     entry = yaml.safe_load((tmp_path / "sources" / "the_daily_hodl.yaml").read_text())
     source = Source.from_dict(entry)
     assert (source.id, source.domain, source.feeds, source.lang, source.verified) == (
-        "the_daily_hodl", "dailyhodl.com", ("https://dailyhodl.com/feed/",), "en", False)
-    assert json.loads((tmp_path / "fx" / "sources" / "the_daily_hodl.json").read_text()) == {"pages": [], "expected": []}
+        "the_daily_hodl",
+        "dailyhodl.com",
+        ("https://dailyhodl.com/feed/",),
+        "en",
+        False,
+    )
+    assert json.loads((tmp_path / "fx" / "sources" / "the_daily_hodl.json").read_text()) == {
+        "pages": [],
+        "expected": [],
+    }
     assert "record_fixture the_daily_hodl" in result.output
-    again = runner.invoke(app, ["spider", "new", "The Daily Hodl", "--feed", "https://dailyhodl.com/feed/",
-                                "--sources-dir", str(tmp_path / "sources"), "--fixtures-dir", str(tmp_path / "fx")])
+    again = runner.invoke(
+        app,
+        [
+            "spider",
+            "new",
+            "The Daily Hodl",
+            "--feed",
+            "https://dailyhodl.com/feed/",
+            "--sources-dir",
+            str(tmp_path / "sources"),
+            "--fixtures-dir",
+            str(tmp_path / "fx"),
+        ],
+    )
     assert again.exit_code != 0 and "already exists" in str(again.exception)

@@ -1,52 +1,58 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from spiders.dates import find_date_in_text, not_future, parse_date
 
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 SH = "Asia/Shanghai"
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2021年03月23日", utc(2021, 3, 22, 16, 0)),              # midnight in Beijing
-    ("2021年3月23日 10:15", utc(2021, 3, 23, 2, 15)),
-    ("2021年3月23日10时15分", utc(2021, 3, 23, 2, 15)),
-    ("2021-03-23 10:15:00", utc(2021, 3, 23, 2, 15)),        # no zone: the source's zone
-    ("2021/03/23", utc(2021, 3, 22, 16, 0)),
-    ("2021.03.23 08:00", utc(2021, 3, 23, 0, 0)),
-    ("03-23 10:15", utc(2024, 3, 23, 2, 15)),                # no year: this year...
-    ("05-02 10:15", utc(2023, 5, 2, 2, 15)),                 # ...unless that is ahead of now
-    ("3小时前", NOW - timedelta(hours=3)),
-    ("15分钟前", NOW - timedelta(minutes=15)),
-    ("昨天 10:15", utc(2024, 4, 30, 2, 15)),
-    ("刚刚", NOW),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2021年03月23日", utc(2021, 3, 22, 16, 0)),  # midnight in Beijing
+        ("2021年3月23日 10:15", utc(2021, 3, 23, 2, 15)),
+        ("2021年3月23日10时15分", utc(2021, 3, 23, 2, 15)),
+        ("2021-03-23 10:15:00", utc(2021, 3, 23, 2, 15)),  # no zone: the source's zone
+        ("2021/03/23", utc(2021, 3, 22, 16, 0)),
+        ("2021.03.23 08:00", utc(2021, 3, 23, 0, 0)),
+        ("03-23 10:15", utc(2024, 3, 23, 2, 15)),  # no year: this year...
+        ("05-02 10:15", utc(2023, 5, 2, 2, 15)),  # ...unless that is ahead of now
+        ("3小时前", NOW - timedelta(hours=3)),
+        ("15分钟前", NOW - timedelta(minutes=15)),
+        ("昨天 10:15", utc(2024, 4, 30, 2, 15)),
+        ("刚刚", NOW),
+    ],
+)
 def test_chinese_formats(text, expected):
     assert parse_date(text, tz=SH, now=NOW) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Thu, 31 Jan 2019 21:10:00 +0000", utc(2019, 1, 31, 21, 10)),
-    ("Thu, 31 Jan 2019 21:10:00 GMT", utc(2019, 1, 31, 21, 10)),
-    ("2025-11-09T01:00:00.000Z", utc(2025, 11, 9, 1, 0)),
-    ("2023-05-31T09:11:00+02:00", utc(2023, 5, 31, 7, 11)),
-    ("March 23, 2021", utc(2021, 3, 23)),
-    ("23 March 2021", utc(2021, 3, 23)),
-    ("Apr 7, 2025, 3:07 PM", utc(2025, 4, 7, 15, 7)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Thu, 31 Jan 2019 21:10:00 +0000", utc(2019, 1, 31, 21, 10)),
+        ("Thu, 31 Jan 2019 21:10:00 GMT", utc(2019, 1, 31, 21, 10)),
+        ("2025-11-09T01:00:00.000Z", utc(2025, 11, 9, 1, 0)),
+        ("2023-05-31T09:11:00+02:00", utc(2023, 5, 31, 7, 11)),
+        ("March 23, 2021", utc(2021, 3, 23)),
+        ("23 March 2021", utc(2021, 3, 23)),
+        ("Apr 7, 2025, 3:07 PM", utc(2025, 4, 7, 15, 7)),
+    ],
+)
 def test_english_and_iso_formats(text, expected):
     now = utc(2026, 1, 1)
     assert parse_date(text, tz="UTC", now=now) == expected
 
 
 def test_never_in_the_future():
-    assert parse_date("2099-01-01T00:00:00Z", now=NOW) is None           # a parse error, not a date
-    assert parse_date("2024-05-01T18:00:00Z", now=NOW) == NOW             # small skew: clamped to now
+    assert parse_date("2099-01-01T00:00:00Z", now=NOW) is None  # a parse error, not a date
+    assert parse_date("2024-05-01T18:00:00Z", now=NOW) == NOW  # small skew: clamped to now
     assert not_future(NOW + timedelta(days=3), now=NOW) is None
     assert parse_date("1970-01-01", now=NOW) is None
 

@@ -1,37 +1,45 @@
 """Entry pages -> links, on the real saved feeds and on damaged input."""
+
 import gzip
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.spiders.crawl_helpers import SHARED_DATA
 from spiders.discovery import BadEntryPage
 from spiders.discovery.feed import parse_feed
 from spiders.discovery.listing import parse_listing
 from spiders.discovery.sitemap import parse_sitemap
+from tests.spiders.crawl_helpers import SHARED_DATA
 
 RSS_DIR = SHARED_DATA / "rss/mlalma__CFTA/CFTA-Lib-RSSFeedFetcher/test/resources"
 
 
-@pytest.mark.parametrize("name, items, first_url", [
-    ("rssfeedparser_1.rss", 20, "https://www.coindesk.com/cboe-re-files-vaneck-solidx-bitcoin-etf-proposal"),
-    ("rssfeedparser_4.rss", 30, "https://cointelegraph.com/news/ceo-of-telecoms-giant-swisscoms-blockchain-unit-steps-down"),
-    ("rssfeedparser_5.rss", 19, "https://www.ethnews.com/distributed-digest-thursday-january-31-2019"),
-    ("rssfeedparser_6.rss", 10, "https://www.crypto-news.net/curated-blockchain-and-cryptocurrency-news-week-419/"),
-])
+@pytest.mark.parametrize(
+    "name, items, first_url",
+    [
+        ("rssfeedparser_1.rss", 20, "https://www.coindesk.com/cboe-re-files-vaneck-solidx-bitcoin-etf-proposal"),
+        (
+            "rssfeedparser_4.rss",
+            30,
+            "https://cointelegraph.com/news/ceo-of-telecoms-giant-swisscoms-blockchain-unit-steps-down",
+        ),
+        ("rssfeedparser_5.rss", 19, "https://www.ethnews.com/distributed-digest-thursday-january-31-2019"),
+        ("rssfeedparser_6.rss", 10, "https://www.crypto-news.net/curated-blockchain-and-cryptocurrency-news-week-419/"),
+    ],
+)
 def test_real_feed_snapshots(name, items, first_url):
     found = parse_feed((RSS_DIR / name).read_bytes(), "https://example.com/feed")
     assert found.problem is None
     assert len(found.links) == items
     first = found.links[0]
     assert first.url == first_url
-    assert first.title and "<" not in first.title          # CDATA titles with <h1> (ETHNews) are cleaned
+    assert first.title and "<" not in first.title  # CDATA titles with <h1> (ETHNews) are cleaned
     assert first.published and "2019" in first.published
 
 
 def test_content_encoded_is_the_summary():
     found = parse_feed((RSS_DIR / "rssfeedparser_6.rss").read_bytes(), "https://example.com/")
-    assert len(found.links[0].summary) > 5000               # the full body, not the teaser
+    assert len(found.links[0].summary) > 5000  # the full body, not the teaser
 
 
 def test_atom_feed():
@@ -53,19 +61,28 @@ def test_truncated_feed_keeps_the_items_before_the_damage():
     assert 5 <= len(found.links) < 30
 
 
-@pytest.mark.parametrize("body, kind", [
-    (b"<!DOCTYPE html><html><body><h1>Feed moved</h1></body></html>", "not_a_feed"),
-    (b"<html><head><title>x</title></head></html>", "not_a_feed"),
-    (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-     b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss><channel><item><title>&c;</title>'
-     b"<link>https://x.example/1</link></item></channel></rss>", "xml_entities"),
-    (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY ext SYSTEM "file:///etc/passwd">]><rss><channel><item>'
-     b"<title>&ext;</title><link>https://x.example/1</link></item></channel></rss>", "xml_entities"),
-    (b"", "empty_feed"),
-    (b"\x1f\x8b\x08\x00garbage", "bad_gzip"),
-    (b"{\"items\": []}", "bad_xml"),
-    (b"<?xml version='1.0'?><opml><body/></opml>", "not_a_feed"),
-])
+@pytest.mark.parametrize(
+    "body, kind",
+    [
+        (b"<!DOCTYPE html><html><body><h1>Feed moved</h1></body></html>", "not_a_feed"),
+        (b"<html><head><title>x</title></head></html>", "not_a_feed"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss><channel><item><title>&c;</title>'
+            b"<link>https://x.example/1</link></item></channel></rss>",
+            "xml_entities",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY ext SYSTEM "file:///etc/passwd">]><rss><channel><item>'
+            b"<title>&ext;</title><link>https://x.example/1</link></item></channel></rss>",
+            "xml_entities",
+        ),
+        (b"", "empty_feed"),
+        (b"\x1f\x8b\x08\x00garbage", "bad_gzip"),
+        (b"{\"items\": []}", "bad_xml"),
+        (b"<?xml version='1.0'?><opml><body/></opml>", "not_a_feed"),
+    ],
+)
 def test_bad_feeds_are_named(body, kind):
     with pytest.raises(BadEntryPage) as err:
         parse_feed(body, "https://x.example/feed")
@@ -80,18 +97,18 @@ def test_gzipped_sitemap_with_lastmod_cutoff():
 <url><loc>https://x.example/old</loc><lastmod>2024-04-01T00:00:00Z</lastmod></url>
 <url><loc>https://x.example/undated</loc></url>
 </urlset>"""
-    since = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    since = datetime(2024, 5, 1, tzinfo=UTC)
     found = parse_sitemap(gzip.compress(xml), "https://x.example/sitemap.xml.gz", since=since)
     assert [l.url for l in found.links] == ["https://x.example/new", "https://x.example/undated"]
     assert found.links[0].title == "New" and found.links[0].published == "2024-05-02T10:00:00Z"
-    assert len(parse_sitemap(xml, "https://x.example/s.xml").links) == 3    # first run: everything
+    assert len(parse_sitemap(xml, "https://x.example/s.xml").links) == 3  # first run: everything
 
 
 def test_sitemap_index_follows_recent_children_only():
     xml = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>/s/2024-05.xml</loc><lastmod>2024-05-03</lastmod></sitemap>
 <sitemap><loc>/s/2019-01.xml</loc><lastmod>2019-01-31</lastmod></sitemap></sitemapindex>"""
-    found = parse_sitemap(xml, "https://x.example/index.xml", since=datetime(2024, 5, 1, tzinfo=timezone.utc))
+    found = parse_sitemap(xml, "https://x.example/index.xml", since=datetime(2024, 5, 1, tzinfo=UTC))
     assert found.follow == ["https://x.example/s/2024-05.xml"] and not found.links
 
 

@@ -1,4 +1,5 @@
 """The source registry: shape, required entries, validation."""
+
 import pytest
 import yaml
 
@@ -18,11 +19,14 @@ def test_at_least_fifteen_sources_across_languages_and_kinds():
     assert len([s for s in SOURCES if s.lang == "zh" and s.category == "news"]) >= 5
 
 
-@pytest.mark.parametrize("source_id, feed", [
-    ("cointelegraph", "https://cointelegraph.com/rss"),
-    ("cryptonews", "https://cryptonews.com/news/feed/"),
-    ("cryptopotato", "https://cryptopotato.com/feed/"),
-])
+@pytest.mark.parametrize(
+    "source_id, feed",
+    [
+        ("cointelegraph", "https://cointelegraph.com/rss"),
+        ("cryptonews", "https://cryptonews.com/news/feed/"),
+        ("cryptopotato", "https://cryptopotato.com/feed/"),
+    ],
+)
 def test_demo_sources_have_the_snapshot_feeds(source_id, feed):
     source = get_source(source_id)
     assert source.feeds == (feed,) and not source.sitemaps and not source.listings
@@ -44,23 +48,58 @@ def test_unknown_source_is_a_clear_error():
         select_sources(["nope"])
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"id": "x1", "name": "X", "domain": "x.example", "lang": "en"}, "at least one feed"),
-    ({"id": "Bad-Id", "name": "X", "domain": "x.example", "lang": "en", "feeds": ["https://x.example/f"]}, "lowercase"),
-    ({"id": "x1", "name": "X", "domain": "x.example", "lang": "en", "feeds": ["ftp://x.example/f"]}, "not a web address"),
-    ({"id": "x1", "name": "X", "domain": "x.example", "lang": "en", "feeds": ["https://x.example/f"], "colour": 1}, "unknown field"),
-    ({"id": "x1", "name": "X", "domain": "x.example", "lang": "en", "listings": [{"url": "https://x.example/"}]}, "links"),
-    ({"id": "x1", "name": "X", "domain": "x.example", "lang": "en", "feeds": ["https://x.example/f"], "category": "blog"}, "category"),
-    ({"name": "X", "domain": "x.example", "lang": "en"}, "missing field"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"id": "x1", "name": "X", "domain": "x.example", "lang": "en"}, "at least one feed"),
+        (
+            {"id": "Bad-Id", "name": "X", "domain": "x.example", "lang": "en", "feeds": ["https://x.example/f"]},
+            "lowercase",
+        ),
+        (
+            {"id": "x1", "name": "X", "domain": "x.example", "lang": "en", "feeds": ["ftp://x.example/f"]},
+            "not a web address",
+        ),
+        (
+            {
+                "id": "x1",
+                "name": "X",
+                "domain": "x.example",
+                "lang": "en",
+                "feeds": ["https://x.example/f"],
+                "colour": 1,
+            },
+            "unknown field",
+        ),
+        (
+            {"id": "x1", "name": "X", "domain": "x.example", "lang": "en", "listings": [{"url": "https://x.example/"}]},
+            "links",
+        ),
+        (
+            {
+                "id": "x1",
+                "name": "X",
+                "domain": "x.example",
+                "lang": "en",
+                "feeds": ["https://x.example/f"],
+                "category": "blog",
+            },
+            "category",
+        ),
+        ({"name": "X", "domain": "x.example", "lang": "en"}, "missing field"),
+    ],
+)
 def test_malformed_entries_are_rejected(entry, message):
     with pytest.raises(RegistryError, match=message):
         Source.from_dict(entry)
 
 
 def test_registry_directory_checks_file_names(tmp_path):
-    (tmp_path / "other.yaml").write_text(yaml.safe_dump(
-        {"id": "mine", "name": "M", "domain": "m.example", "lang": "en", "feeds": ["https://m.example/feed"]}))
+    (tmp_path / "other.yaml").write_text(
+        yaml.safe_dump(
+            {"id": "mine", "name": "M", "domain": "m.example", "lang": "en", "feeds": ["https://m.example/feed"]}
+        )
+    )
     with pytest.raises(RegistryError, match="file name must be the id"):
         load_sources(tmp_path)
     (tmp_path / "other.yaml").write_text("id: [unclosed")

@@ -3,12 +3,13 @@
 The crawl runs all sources at once through the replay server (tests/fixtures/spiders/site), as the
 offline demo does, and is then repeated to show re-running adds nothing.
 """
+
 from datetime import datetime
 
 import pytest
 
 from chainwatch.replay import ReplayServer
-from spiders.crawl import crawl
+from chainwatch.runners.crawl import crawl
 from spiders.registry import load_sources
 from spiders.tools.fixtures import extract_fixture, load_record, site_dir
 from tests.spiders.crawl_helpers import query, truncate
@@ -22,7 +23,8 @@ def test_fixture_pages_extract_as_expected(source):
     expected = load_record(source.id)["expected"]
     assert expected, f"no expected results: python -m spiders.tools.regenerate_expected {source.id}"
     assert extract_fixture(source) == expected, (
-        "extraction changed; if deliberate: python -m spiders.tools.regenerate_expected " + source.id)
+        "extraction changed; if deliberate: python -m spiders.tools.regenerate_expected " + source.id
+    )
     for article in expected:
         assert "failure" not in article
         assert article["title"] and article["lang"] == source.lang and article["published"]
@@ -38,8 +40,14 @@ def registry_crawl(db_url):
         articles_after_first = query(db_url, "SELECT count(*) FROM articles")[0][0]
         second = crawl(replay_proxy=srv.proxy_url)
         hits_second = {k: v - hits_first.get(k, 0) for k, v in srv.hits.items()}
-    return {"first": first, "second": second, "hits_first": hits_first, "hits_second": hits_second,
-            "count_after_first": articles_after_first, "db_url": db_url}
+    return {
+        "first": first,
+        "second": second,
+        "hits_first": hits_first,
+        "hits_second": hits_second,
+        "count_after_first": articles_after_first,
+        "db_url": db_url,
+    }
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=IDS)
@@ -49,9 +57,12 @@ def test_crawl_stores_what_the_fixtures_expect(registry_crawl, source):
     assert row["errors"] == 0 and row["error_counts"] == {}
     expected = {a["canonical_url"]: a for a in load_record(source.id)["expected"]}
     assert row["items_stored"] == len(expected)
-    stored = query(registry_crawl["db_url"],
-                   "SELECT canonical_url, url, title, published_at, lang, content_hash, story_id FROM articles "
-                   "WHERE source_id = %s", (source.id,))
+    stored = query(
+        registry_crawl["db_url"],
+        "SELECT canonical_url, url, title, published_at, lang, content_hash, story_id FROM articles "
+        "WHERE source_id = %s",
+        (source.id,),
+    )
     assert {r[0] for r in stored} == set(expected)
     for canonical, url, title, published, lang, digest, story in stored:
         want = expected[canonical]
@@ -79,9 +90,13 @@ def test_recrawl_adds_nothing_and_fetches_no_article_twice(registry_crawl):
     assert second.per_source["coindesk"]["items_skipped"] == 1
     assert second.items_skipped == registry_crawl["first"].items_stored - 1
     assert set(second.statuses.values()) == {"ok"}
-    article_files = {p["file"].removesuffix("index.html") for s in SOURCES for p in load_record(s.id)["pages"]
-                     if p["role"] == "article"}
+    article_files = {
+        p["file"].removesuffix("index.html")
+        for s in SOURCES
+        for p in load_record(s.id)["pages"]
+        if p["role"] == "article"
+    }
     assert not [k for k, v in registry_crawl["hits_second"].items() if v and k in article_files]
     assert second.run_id != registry_crawl["first"].run_id
     runs = query(registry_crawl["db_url"], "SELECT count(*) FROM crawl_runs")[0][0]
-    assert runs == 2 * len(SOURCES)                       # one row per source per run
+    assert runs == 2 * len(SOURCES)  # one row per source per run

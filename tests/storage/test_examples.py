@@ -1,9 +1,10 @@
 """Every example query in sql/examples runs, as the read-only analyst role, and answers its question
 for the seeded database (tests/storage/seed.py)."""
+
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "sql" / "examples"
 
 
 def _weeks_back(n: int) -> list:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     monday = (now - timedelta(days=now.weekday())).date()
     return [monday - timedelta(weeks=k) for k in range(n - 1, -1, -1)]
 
@@ -26,10 +27,13 @@ def _iso_week(d) -> str:
 
 def _expect_weekly_trend(ids, rows, cur):
     # security_breach: the three hack articles (one story); bucket them the way the view does.
-    cur.execute("SELECT published_at FROM articles WHERE id = ANY(%s)",
-                ([ids["hack_coindesk"], ids["hack_theblock"], ids["hack_decrypt"]],))
-    per_week = Counter((p.astimezone(timezone.utc).date() - timedelta(days=p.astimezone(timezone.utc).weekday()))
-                       for (p,) in cur.fetchall())
+    cur.execute(
+        "SELECT published_at FROM articles WHERE id = ANY(%s)",
+        ([ids["hack_coindesk"], ids["hack_theblock"], ids["hack_decrypt"]],),
+    )
+    per_week = Counter(
+        (p.astimezone(UTC).date() - timedelta(days=p.astimezone(UTC).weekday())) for (p,) in cur.fetchall()
+    )
     weeks = _weeks_back(12)
     assert [(r[0], r[1], r[2]) for r in rows] == [(_iso_week(w), w, per_week.get(w, 0)) for w in weeks]
     assert sum(r[3] for r in rows) >= 1 and all(r[3] <= r[2] for r in rows)
@@ -38,47 +42,63 @@ def _expect_weekly_trend(ids, rows, cur):
 
 EXPECTED = {
     "01_top_money_laundering_stories.sql": lambda ids, rows, cur: (
-        [(r[0], r[2], r[3], r[4], float(r[5])) for r in rows] == [
+        [(r[0], r[2], r[3], r[4], float(r[5])) for r in rows]
+        == [
             (ids["tc_coindesk"], 3, ["coindesk", "decrypt", "theblock"], 2, 0.95),  # v2 dropped theblock's label
             (ids["aml_coindesk"], 2, ["coindesk", "theblock"], 2, 0.75),
             (ids["zh_laundering"], 1, ["jinse"], 1, 0.90),
-        ]),  # old_mixer (45 days) is outside the window
+        ]
+    ),  # old_mixer (45 days) is outside the window
     "02_weekly_trend_of_a_label.sql": _expect_weekly_trend,
     "03_sources_gone_quiet.sql": lambda ids, rows, cur: (
-        [(r[0], r[3], r[4]) for r in rows] == [("deadfeed", 0, "never_run"), ("quietnews", 1, "no_items")]),
+        [(r[0], r[3], r[4]) for r in rows] == [("deadfeed", 0, "never_run"), ("quietnews", 1, "no_items")]
+    ),
     "04_chinese_cbdc_articles.sql": lambda ids, rows, cur: (
-        [(r[0], r[2], float(r[4])) for r in rows] == [(ids["zh_ecny"], "xinhua", 0.92),
-                                                      (ids["zh_ecny_pay"], "jinse", 0.88)]),
+        [(r[0], r[2], float(r[4])) for r in rows]
+        == [(ids["zh_ecny"], "xinhua", 0.92), (ids["zh_ecny_pay"], "jinse", 0.88)]
+    ),
     "05_stories_with_3_plus_sources.sql": lambda ids, rows, cur: (
-        [(r[0], r[2], r[3]) for r in rows] == [(ids["hack_coindesk"], 3, 3), (ids["tc_coindesk"], 3, 3)]),
-    "06_label_cooccurrence.sql": lambda ids, rows, cur: rows == [
-        ("money_laundering", "regulation_enforcement", 4),  # tc_coindesk, tc_decrypt (v2), both aml articles
-        ("cbdc", "stablecoins_payments", 1),
-        ("crypto_scam", "money_laundering", 1),
-        ("market_manipulation", "security_breach", 1),
-    ],
-    "07_model_version_comparison.sql": lambda ids, rows, cur: rows == [
-        (V1, V2, "money_laundering", 2, 1, 1, 0, 1),
-        (V1, V2, "regulation_enforcement", 0, 2, 0, 2, 0),
-        (V1, V2, "tech_innovation", 1, 0, 0, 0, 1),
-    ],
+        [(r[0], r[2], r[3]) for r in rows] == [(ids["hack_coindesk"], 3, 3), (ids["tc_coindesk"], 3, 3)]
+    ),
+    "06_label_cooccurrence.sql": lambda ids, rows, cur: (
+        rows
+        == [
+            ("money_laundering", "regulation_enforcement", 4),  # tc_coindesk, tc_decrypt (v2), both aml articles
+            ("cbdc", "stablecoins_payments", 1),
+            ("crypto_scam", "money_laundering", 1),
+            ("market_manipulation", "security_breach", 1),
+        ]
+    ),
+    "07_model_version_comparison.sql": lambda ids, rows, cur: (
+        rows
+        == [
+            (V1, V2, "money_laundering", 2, 1, 1, 0, 1),
+            (V1, V2, "regulation_enforcement", 0, 2, 0, 2, 0),
+            (V1, V2, "tech_innovation", 1, 0, 0, 0, 1),
+        ]
+    ),
     "08_search_with_ranking.sql": lambda ids, rows, cur: (
         sorted(r[0] for r in rows) == sorted([ids["tc_coindesk"], ids["tc_theblock"], ids["tc_decrypt"]])
         and [r[4] for r in rows] == sorted((r[4] for r in rows), reverse=True)
-        and all("«Tornado» «Cash»" in r[5] for r in rows)),
+        and all("«Tornado» «Cash»" in r[5] for r in rows)
+    ),
     "09_chinese_fulltext_search.sql": lambda ids, rows, cur: (
-        [r[0] for r in rows] == [ids["zh_ecny"], ids["zh_ecny_pay"]]),
+        [r[0] for r in rows] == [ids["zh_ecny"], ids["zh_ecny_pay"]]
+    ),
     "10_source_health_problems.sql": lambda ids, rows, cur: (
-        [(r[0], r[1]) for r in rows] == [("theblock", "failing"), ("decrypt", "degraded"),
-                                         ("quietnews", "no_items"), ("deadfeed", "never_run")]
-        and rows[0][7] == {"http_503": 1}),
+        [(r[0], r[1]) for r in rows]
+        == [("theblock", "failing"), ("decrypt", "degraded"), ("quietnews", "no_items"), ("deadfeed", "never_run")]
+        and rows[0][7] == {"http_503": 1}
+    ),
     "11_unclassified_articles.sql": lambda ids, rows, cur: [r[0] for r in rows] == [ids["unclassified"]],
-    "12_source_activity_last_7_days.sql": lambda ids, rows, cur: rows == [
-        ("coindesk", 4, 3), ("decrypt", 3, 2), ("theblock", 3, 2), ("xinhua", 1, 0)],
+    "12_source_activity_last_7_days.sql": lambda ids, rows, cur: (
+        rows == [("coindesk", 4, 3), ("decrypt", 3, 2), ("theblock", 3, 2), ("xinhua", 1, 0)]
+    ),
     "13_label_evidence.sql": lambda ids, rows, cur: (
-        [(r[0], float(r[4])) for r in rows] == [(ids["hack_coindesk"], 0.97), (ids["hack_theblock"], 0.93),
-                                                (ids["hack_decrypt"], 0.88)]
-        and rows[0][5] == "An attacker exploited a price-oracle bug."),
+        [(r[0], float(r[4])) for r in rows]
+        == [(ids["hack_coindesk"], 0.97), (ids["hack_theblock"], 0.93), (ids["hack_decrypt"], 0.88)]
+        and rows[0][5] == "An attacker exploited a price-oracle bug."
+    ),
 }
 
 

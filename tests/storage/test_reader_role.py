@@ -1,5 +1,6 @@
 """chainwatch_reader (migration 003): a login role that is a member can read every table and view,
 and can neither write nor change the schema."""
+
 from __future__ import annotations
 
 import uuid
@@ -38,8 +39,11 @@ def analyst(clean_db, db_cursor):
 
 
 def _relations(cur, kinds=("r", "v")):
-    cur.execute("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = 'public' AND c.relkind = ANY(%s) ORDER BY c.relname", (list(kinds),))
+    cur.execute(
+        "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind = ANY(%s) ORDER BY c.relname",
+        (list(kinds),),
+    )
     return cur.fetchall()
 
 
@@ -53,8 +57,9 @@ def _count(cur, name):
 
 
 def test_role_is_a_nologin_group(db_cursor):
-    db_cursor.execute("SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
-                      "WHERE rolname = 'chainwatch_reader'")
+    db_cursor.execute(
+        "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'chainwatch_reader'"
+    )
     assert db_cursor.fetchone() == (False, False, False, False)
 
 
@@ -74,7 +79,9 @@ def test_migration_is_safe_to_rerun_when_the_role_exists(db_url):
 def test_member_reads_every_table_and_view(analyst, db_cursor, set_role):
     conn, _ = analyst
     relations = _relations(db_cursor)
-    assert {"articles", "article_labels", "weekly_label_counts", "stories", "source_health"} <= {r for r, _ in relations}
+    assert {"articles", "article_labels", "weekly_label_counts", "stories", "source_health"} <= {
+        r for r, _ in relations
+    }
     with conn.cursor() as cur:
         if set_role:
             cur.execute("SET ROLE chainwatch_reader")
@@ -131,8 +138,11 @@ def test_tables_and_views_created_later_are_readable(analyst, db_cursor):
     db_cursor.execute(sql.SQL("CREATE TABLE {} (id int)").format(sql.Identifier(table)))
     try:
         db_cursor.execute(sql.SQL("INSERT INTO {} VALUES (1), (2)").format(sql.Identifier(table)))
-        db_cursor.execute(sql.SQL("CREATE VIEW {} AS SELECT count(*) AS n FROM {}").format(
-            sql.Identifier(view), sql.Identifier(table)))
+        db_cursor.execute(
+            sql.SQL("CREATE VIEW {} AS SELECT count(*) AS n FROM {}").format(
+                sql.Identifier(view), sql.Identifier(table)
+            )
+        )
         with conn.cursor() as cur:
             cur.execute(sql.SQL("SELECT n FROM {}").format(sql.Identifier(view)))
             assert cur.fetchone()[0] == 2

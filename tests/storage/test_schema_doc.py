@@ -1,4 +1,5 @@
 """docs/schema.md documents every table and view of the migrated schema, column by column."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,8 @@ def test_every_table_and_view_column_is_documented(db_cursor):
     db_cursor.execute(
         "SELECT c.relname, c.relkind, a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm') ORDER BY c.relname, a.attnum")
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm') ORDER BY c.relname, a.attnum"
+    )
     sections = _sections(DOC.read_text(encoding="utf-8"))
     missing = []
     for rel, kind, col in db_cursor.fetchall():
@@ -31,12 +33,15 @@ def test_every_table_and_view_column_is_documented(db_cursor):
             missing.append(rel)
         elif f"| `{col}` |" not in sections[rel]:
             missing.append(f"{rel}.{col}")
-    assert not missing, ("add these to docs/schema.md (a '### `name`' section with a '| `column` |' row): "
-                         f"{sorted(set(missing))}")
+    assert not missing, (
+        f"add these to docs/schema.md (a '### `name`' section with a '| `column` |' row): {sorted(set(missing))}"
+    )
     for core in ("article_labels", "weekly_label_counts", "stories", "source_health"):
         assert core in sections
-    db_cursor.execute("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                      "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v')")
+    db_cursor.execute(
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v')"
+    )
     assert db_cursor.fetchone()[0] >= 13
 
 

@@ -1,12 +1,13 @@
 """The analyst views (sql/migrations/002_views.sql): what each row means, on small hand-made states."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests import factories
 from tests.storage.seed import V1, V2, seed
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _labels(cur, article_id):
@@ -21,8 +22,11 @@ def test_article_labels_shows_the_latest_model_only(clean_db, db_cursor):
     assert _labels(db_cursor, ids["tc_coindesk"]) == [(V1, "money_laundering"), (V1, "regulation_enforcement")]
     assert _labels(db_cursor, ids["quiet_old"]) == []  # classified, nothing positive
     assert _labels(db_cursor, ids["unclassified"]) == []
-    db_cursor.execute("SELECT label_kind, label_name, evidence FROM article_labels "
-                      "WHERE article_id = %s AND label = 'money_laundering'", (ids["tc_coindesk"],))
+    db_cursor.execute(
+        "SELECT label_kind, label_name, evidence FROM article_labels "
+        "WHERE article_id = %s AND label = 'money_laundering'",
+        (ids["tc_coindesk"],),
+    )
     kind, name, evidence = db_cursor.fetchone()
     assert (kind, name) == ("risk", "Money laundering") and evidence.startswith("A jury found")
 
@@ -56,8 +60,8 @@ def test_article_labels_story_id_defaults_to_the_article(clean_db, db_cursor):
 def test_weekly_label_counts_use_utc_iso_weeks(clean_db, db_cursor):
     factories.add_source(db_cursor, "s")
     factories.add_source(db_cursor, "t")
-    sunday_late = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)   # ISO 2026-W47
-    monday_early = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)   # ISO 2026-W48 (still Sunday in New York)
+    sunday_late = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)  # ISO 2026-W47
+    monday_early = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # ISO 2026-W48 (still Sunday in New York)
     a = factories.add_article(db_cursor, source="s", title="a", text="a", published=sunday_late)
     b = factories.add_article(db_cursor, source="s", title="b", text="b", published=monday_early)
     c = factories.add_article(db_cursor, source="t", title="c", text="c", published=monday_early, story_id=b)
@@ -65,19 +69,25 @@ def test_weekly_label_counts_use_utc_iso_weeks(clean_db, db_cursor):
         factories.add_labels(db_cursor, art, {"security_breach": 0.9})
     db_cursor.execute("SET TIME ZONE 'America/New_York'")  # the view must not depend on the session
     try:
-        db_cursor.execute("SELECT iso_week, week_start::text, label, articles, stories, sources, label_kind "
-                          "FROM weekly_label_counts ORDER BY iso_week")
+        db_cursor.execute(
+            "SELECT iso_week, week_start::text, label, articles, stories, sources, label_kind "
+            "FROM weekly_label_counts ORDER BY iso_week"
+        )
         rows = db_cursor.fetchall()
     finally:
         db_cursor.execute("RESET TIME ZONE")
-    assert rows == [("2026-W47", "2026-11-16", "security_breach", 1, 1, 1, "risk"),
-                    ("2026-W48", "2026-11-23", "security_breach", 2, 1, 2, "risk")]
+    assert rows == [
+        ("2026-W47", "2026-11-16", "security_breach", 1, 1, 1, "risk"),
+        ("2026-W48", "2026-11-23", "security_breach", 2, 1, 2, "risk"),
+    ]
 
 
 def test_stories_group_near_duplicates(clean_db, db_cursor):
     ids = seed(db_cursor)
-    db_cursor.execute("SELECT title, articles, sources, source_ids, urls[1], article_ids, langs "
-                      "FROM stories WHERE story_id = %s", (ids["tc_coindesk"],))
+    db_cursor.execute(
+        "SELECT title, articles, sources, source_ids, urls[1], article_ids, langs FROM stories WHERE story_id = %s",
+        (ids["tc_coindesk"],),
+    )
     title, articles, sources, source_ids, first_url, article_ids, langs = db_cursor.fetchone()
     assert title == "Tornado Cash co-founder convicted of money laundering conspiracy"  # the earliest article
     assert (articles, sources, source_ids) == (3, 3, ["coindesk", "decrypt", "theblock"])
@@ -97,7 +107,9 @@ def test_source_health_states(clean_db, db_cursor):
     factories.add_crawl_run(db_cursor, "unreachable", started=now, status="ok", pages=0, stored=0, errors=3)
     factories.add_source(db_cursor, "flaky")
     factories.add_crawl_run(db_cursor, "flaky", started=now, status="degraded", pages=10, stored=8, errors=1)
-    db_cursor.execute("SELECT source_id, health, last_run_status, articles, enabled FROM source_health ORDER BY source_id")
+    db_cursor.execute(
+        "SELECT source_id, health, last_run_status, articles, enabled FROM source_health ORDER BY source_id"
+    )
     rows = {r[0]: r[1:] for r in db_cursor.fetchall()}
     assert rows == {
         "coindesk": ("ok", "ok", 5, True),  # the failed run is older than the ok one
@@ -112,6 +124,8 @@ def test_source_health_states(clean_db, db_cursor):
         "unreachable": ("degraded", "ok", 0, True),  # errors and no page at all
         "xinhua": ("ok", "ok", 1, True),
     }
-    db_cursor.execute("SELECT articles_7d, newest_article IS NOT NULL, last_run_error_counts, category "
-                      "FROM source_health WHERE source_id = 'theblock'")
+    db_cursor.execute(
+        "SELECT articles_7d, newest_article IS NOT NULL, last_run_error_counts, category "
+        "FROM source_health WHERE source_id = 'theblock'"
+    )
     assert db_cursor.fetchone() == (3, True, {"http_503": 1}, "news")

@@ -9,6 +9,7 @@ calling process holds an advisory lock per (run, source) while it runs; rows sti
 whose lock nobody holds (that crawl was killed outright) are closed as 'interrupted' by the
 next crawl of the source.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,22 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from chainwatch import db
+import psycopg2
+
+from chainwatch import config, db
 from chainwatch.errors import ChainWatchError
-from chainwatch.storage.crawl_runs import hold_run_locks
+from chainwatch.storage.crawl_runs import (
+    close_orphaned,
+    close_unfinished,
+    hold_run_locks,
+    runs_for,
+    server_now,
+    start_run,
+)
+from chainwatch.storage.sources import sync_sources
+from chainwatch.storage.stories import reconcile_stories
 from spiders.registry import Source, select_sources
 
 INTERRUPT_GRACE_S = 30
@@ -34,7 +46,7 @@ INTERRUPT_GRACE_S = 30
 @dataclass
 class CrawlSummary:
     run_id: str
-    per_source: dict[str, dict] = field(default_factory=dict)   # source id -> its crawl_runs row
+    per_source: dict[str, dict] = field(default_factory=dict)  # source id -> its crawl_runs row
     pages_fetched: int = 0
     items_stored: int = 0
     items_skipped: int = 0
@@ -47,37 +59,30 @@ class CrawlSummary:
 
     def line(self) -> str:
         flagged = sorted(sid for sid, st in self.statuses.items() if st != "ok")
-        return (f"crawl {self.run_id}: {len(self.per_source)} source(s), {self.pages_fetched} pages, "
-                f"{self.items_stored} stored, {self.items_skipped} skipped, {self.errors} errors "
-                f"in {self.seconds:.1f}s" + (f"; not ok: {', '.join(flagged)}" if flagged else ""))
+        return (
+            f"crawl {self.run_id}: {len(self.per_source)} source(s), {self.pages_fetched} pages, "
+            f"{self.items_stored} stored, {self.items_skipped} skipped, {self.errors} errors "
+            f"in {self.seconds:.1f}s" + (f"; not ok: {', '.join(flagged)}" if flagged else "")
+        )
 
 
 def new_run_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def _prepare(url: str, chosen: list[Source], run_id: str) -> datetime:
-    import psycopg2
-
-    from chainwatch.storage.crawl_runs import close_orphaned, start_run
-    from chainwatch.storage.sources import sync_sources
-
     try:
         with db.transaction(url) as cur:
             sync_sources(cur, chosen)
             close_orphaned(cur, [s.id for s in chosen], run_id, f"crawl process died; closed by run {run_id}")
             for src in chosen:
                 start_run(cur, run_id, src.id)
-            cur.execute("SELECT now()")
-            return cur.fetchone()[0]
+            return server_now(cur)
     except psycopg2.errors.UndefinedTable as exc:
         raise ChainWatchError("the database has no ChainWatch tables; run `chainwatch db upgrade`") from exc
 
 
 def _finish(url: str, run_id: str, status: str, note: str, since: datetime) -> CrawlSummary:
-    from chainwatch.storage.crawl_runs import close_unfinished, runs_for
-    from spiders.dedup import reconcile_stories
-
     with db.transaction(url) as cur:
         close_unfinished(cur, run_id, status=status, note=note)
         rows = runs_for(cur, run_id)
@@ -91,9 +96,16 @@ def _finish(url: str, run_id: str, status: str, note: str, since: datetime) -> C
     return summary
 
 
-def crawl(sources: list[str | Source] | None = None, *, run_id: str | None = None,
-          replay_proxy: str | None = None, refetch: bool = False, database_url: str | None = None,
-          progress: bool = False, settings: dict | None = None) -> CrawlSummary:
+def crawl(
+    sources: list[str | Source] | None = None,
+    *,
+    run_id: str | None = None,
+    replay_proxy: str | None = None,
+    refetch: bool = False,
+    database_url: str | None = None,
+    progress: bool = False,
+    settings: dict | None = None,
+) -> CrawlSummary:
     """Crawl the given registry ids (or Source entries; None = every enabled source).
 
     `replay_proxy` ("http://127.0.0.1:PORT") fetches the real URLs from a local ReplayServer.
@@ -111,14 +123,31 @@ def crawl(sources: list[str | Source] | None = None, *, run_id: str | None = Non
         owner.autocommit = True
         with owner.cursor() as cur:
             hold_run_locks(cur, run_id, [s.id for s in chosen])
-        return _crawl(url, chosen, run_id, started, replay_proxy=replay_proxy, refetch=refetch,
-                      progress=progress, settings=settings)
+        return _crawl(
+            url,
+            chosen,
+            run_id,
+            started,
+            replay_proxy=replay_proxy,
+            refetch=refetch,
+            progress=progress,
+            settings=settings,
+        )
     finally:
         owner.close()
 
 
-def _crawl(url: str, chosen: list[Source], run_id: str, started: float, *, replay_proxy: str | None,
-           refetch: bool, progress: bool, settings: dict | None) -> CrawlSummary:
+def _crawl(
+    url: str,
+    chosen: list[Source],
+    run_id: str,
+    started: float,
+    *,
+    replay_proxy: str | None,
+    refetch: bool,
+    progress: bool,
+    settings: dict | None,
+) -> CrawlSummary:
     since = _prepare(url, chosen, run_id)
 
     with tempfile.TemporaryDirectory(prefix="chainwatch-crawl-") as tmp:
@@ -134,12 +163,13 @@ def _crawl(url: str, chosen: list[Source], run_id: str, started: float, *, repla
             cmd.append("--progress")
         for key, value in (settings or {}).items():
             cmd += ["--set", f"{key}={json.dumps(value)}"]
-        env = {**os.environ, "DATABASE_URL": url}
+        env = config.child_environment(DATABASE_URL=url)
         # The child's log lines (one per bad input) and progress lines are passed on to our stderr,
         # where a terminal or an Airflow task log shows them; the last few explain a failure.
         tail: deque[str] = deque(maxlen=20)
-        child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                 text=True, errors="replace", bufsize=1)
+        child = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace", bufsize=1
+        )
         try:
             for line in child.stderr:
                 if line.strip():
@@ -147,7 +177,7 @@ def _crawl(url: str, chosen: list[Source], run_id: str, started: float, *, repla
                 sys.stderr.write(line)
             code = child.wait()
         except KeyboardInterrupt:
-            child.send_signal(signal.SIGINT)          # Scrapy closes spiders gracefully
+            child.send_signal(signal.SIGINT)  # Scrapy closes spiders gracefully
             try:
                 child.wait(timeout=INTERRUPT_GRACE_S)
             except subprocess.TimeoutExpired:

@@ -1,27 +1,30 @@
 """Agreement between the first reading of the labelled items and the blind second reading.
 
-Usage: python nlp/data/tools/agreement.py
+Usage: python nlp/training/labelling/agreement.py
 
 Reads labels/round1, labels/round2 (first reading) and second_reading/*.txt, and prints, per label,
 how many items each reading gave the label, how many both did, and agreement F1 (2 * both / (first +
 second)): the F1 that one reader scores against the other, a ceiling for what a classifier can be
 expected to score against either. Items since left out of the set (near-duplicates) are not counted.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from labelfile import CODES, merge
 
-HERE = Path(__file__).resolve().parent
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def main() -> None:
-    first = merge([HERE / "labels" / "round1", HERE / "labels" / "round2"])
-    second = merge([HERE / "second_reading"])
+    first = merge([DATA / "labels" / "round1", DATA / "labels" / "round2"])
+    second = merge([DATA / "second_reading"])
     both = sorted(set(first) & set(second))
-    print(f"{len(both)} items read twice; identical label sets: "
-          f"{sum(first[i] == second[i] for i in both) / len(both):.1%}")
+    print(
+        f"{len(both)} items read twice; identical label sets: "
+        f"{sum(first[i] == second[i] for i in both) / len(both):.1%}"
+    )
     print(f"{'label':28s} {'first':>6s} {'second':>6s} {'both':>6s} {'agreement F1':>13s}")
     f1s = []
     for label in CODES.values():

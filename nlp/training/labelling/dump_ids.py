@@ -1,4 +1,5 @@
 """Print chosen pool items (by id) in the batch reading format: python dump_ids.py ID [ID ...]"""
+
 import sys
 
 from pool import load_pool

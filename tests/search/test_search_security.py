@@ -1,4 +1,5 @@
 """Hostile input in every search argument changes nothing and ends in a result or a clear error."""
+
 from __future__ import annotations
 
 import sys
@@ -55,8 +56,10 @@ def seeded(clean_db, db_cursor):
 
 
 def _state(cur):
-    cur.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v') ORDER BY 1")
+    cur.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v') ORDER BY 1"
+    )
     names = [r[0] for r in cur.fetchall()]
     counts = {}
     for name in names:

@@ -1,29 +1,48 @@
 """chainwatch.storage.{sources,articles,crawl_runs} against the real database."""
-from datetime import datetime, timedelta, timezone
 
+from datetime import UTC, datetime, timedelta
+
+from chainwatch.contracts import Article
 from chainwatch.storage.articles import stored_urls, upsert_articles
 from chainwatch.storage.crawl_runs import RunStats, close_unfinished, runs_for, save_run, start_run
-from chainwatch.storage.sources import source_health, sync_sources
-from spiders.dedup import StoryIndex, signature
+from chainwatch.storage.health import current as source_health
+from chainwatch.storage.sources import sync_sources
+from chainwatch.storage.stories import StoryIndex, signature
 from spiders.extract import content_hash
-from spiders.items import Article
 from spiders.registry import load_sources
 from tests.spiders.crawl_helpers import ad_hoc_source
 
-T0 = datetime(2022, 7, 5, 4, 0, tzinfo=timezone.utc)
-BODY = ("The Commodity Futures Trading Commission charged a South African national with running the largest "
-        "fraudulent scheme involving bitcoin in a case the regulator brought on Thursday. The defendants "
-        "accepted at least 29,421 bitcoin from more than 23,000 US persons through a commodity pool.")
+T0 = datetime(2022, 7, 5, 4, 0, tzinfo=UTC)
+BODY = (
+    "The Commodity Futures Trading Commission charged a South African national with running the largest "
+    "fraudulent scheme involving bitcoin in a case the regulator brought on Thursday. The defendants "
+    "accepted at least 29,421 bitcoin from more than 23,000 US persons through a commodity pool."
+)
 
 
 def art(url, source="wire_a", title="CFTC brings fraud case", text=BODY, published=T0, lang="en"):
-    return Article(url=url, canonical_url=url, source=source, title=title, text=text, published=published,
-                   lang=lang, content_hash=content_hash(title, text), fetched_at=T0, lead=text[:80])
+    return Article(
+        url=url,
+        canonical_url=url,
+        source=source,
+        title=title,
+        text=text,
+        published=published,
+        lang=lang,
+        content_hash=content_hash(title, text),
+        fetched_at=T0,
+        lead=text[:80],
+    )
 
 
 def seed_sources(cur):
-    sync_sources(cur, [ad_hoc_source("wire_a", "a.example", ["https://a.example/f"]),
-                       ad_hoc_source("wire_b", "b.example", ["https://b.example/f"])])
+    sync_sources(
+        cur,
+        [
+            ad_hoc_source("wire_a", "a.example", ["https://a.example/f"]),
+            ad_hoc_source("wire_b", "b.example", ["https://b.example/f"]),
+        ],
+    )
 
 
 def test_sync_sources_is_idempotent(clean_db, db_cursor):
@@ -39,12 +58,15 @@ def test_sync_sources_is_idempotent(clean_db, db_cursor):
 
 def test_upsert_counts_inserted_updated_unchanged(clean_db, db_cursor):
     seed_sources(db_cursor)
-    first = [art("https://a.example/1"), art("https://a.example/2", title="Other", text="Completely different words " * 9)]
+    first = [
+        art("https://a.example/1"),
+        art("https://a.example/2", title="Other", text="Completely different words " * 9),
+    ]
     assert upsert_articles(db_cursor, first) == (2, 0, 0)
-    assert upsert_articles(db_cursor, first) == (0, 0, 2)                  # re-running writes nothing
+    assert upsert_articles(db_cursor, first) == (0, 0, 2)  # re-running writes nothing
     changed = [art("https://a.example/1", text=BODY + " The case was filed in Texas."), first[1]]
     assert upsert_articles(db_cursor, changed) == (0, 1, 1)
-    assert upsert_articles(db_cursor, [first[1], first[1]]) == (0, 0, 2)   # a URL twice in a batch
+    assert upsert_articles(db_cursor, [first[1], first[1]]) == (0, 0, 2)  # a URL twice in a batch
     db_cursor.execute("SELECT count(*) FROM articles")
     assert db_cursor.fetchone()[0] == 2
     assert stored_urls(db_cursor, "wire_a") == {"https://a.example/1", "https://a.example/2"}
@@ -54,16 +76,25 @@ def test_syndicated_copies_share_the_first_articles_story(clean_db, db_cursor):
     seed_sources(db_cursor)
     upsert_articles(db_cursor, [art("https://a.example/1")])
     # the same story, re-edited slightly and carried by another source, in a later call (index from the DB)
-    copy = art("https://b.example/x", source="wire_b", title="CFTC charges South African over bitcoin pool",
-               text=BODY + " Read more on our website.", published=T0 + timedelta(hours=5))
-    other = art("https://b.example/y", source="wire_b", title="ECB warns on inflation",
-                text="Inflation in the euro area may never return to pre-pandemic lows, the central bank said. " * 3)
+    copy = art(
+        "https://b.example/x",
+        source="wire_b",
+        title="CFTC charges South African over bitcoin pool",
+        text=BODY + " Read more on our website.",
+        published=T0 + timedelta(hours=5),
+    )
+    other = art(
+        "https://b.example/y",
+        source="wire_b",
+        title="ECB warns on inflation",
+        text="Inflation in the euro area may never return to pre-pandemic lows, the central bank said. " * 3,
+    )
     late = art("https://b.example/z", source="wire_b", text=BODY, published=T0 + timedelta(days=30))
     upsert_articles(db_cursor, [copy, other, late])
     db_cursor.execute("SELECT canonical_url, id, story_id, minhash IS NOT NULL FROM articles ORDER BY id")
     rows = {url: (i, story, has_sig) for url, i, story, has_sig in db_cursor.fetchall()}
     first_id = rows["https://a.example/1"][0]
-    assert rows["https://b.example/x"][1] == first_id                     # clustered with the first
+    assert rows["https://b.example/x"][1] == first_id  # clustered with the first
     assert rows["https://b.example/y"][1] == rows["https://b.example/y"][0]  # its own story
     assert rows["https://b.example/z"][1] == rows["https://b.example/z"][0]  # a month later: not the same story
     assert all(has_sig for _, _, has_sig in rows.values())
@@ -98,25 +129,27 @@ def test_crawl_run_rows(clean_db, db_cursor):
     assert (a["status"], a["pages_fetched"], a["items_stored"], a["errors"]) == ("ok", 10, 7, 1)
     assert a["error_counts"] == {"http_404": 1, "robots_disallowed": 3} and a["finished_at"] is not None
     assert b["status"] == "interrupted" and b["note"] == "stopped"
-    start_run(db_cursor, "r1", "wire_a")          # re-running a run id reopens its row
+    start_run(db_cursor, "r1", "wire_a")  # re-running a run id reopens its row
     assert {r["source_id"]: r["status"] for r in runs_for(db_cursor, "r1")}["wire_a"] == "running"
 
 
 def test_concurrent_crawls_are_reconciled(clean_db, db_cursor):
     """Two crawl processes each cluster against the index they loaded; afterwards their stories are joined."""
-    from spiders.dedup import reconcile_stories
+    from chainwatch.storage.stories import reconcile_stories
 
     seed_sources(db_cursor)
     db_cursor.execute("SELECT now()")
     since = db_cursor.fetchone()[0]
-    stale_a, stale_b = StoryIndex.load(db_cursor), StoryIndex.load(db_cursor)   # both loaded before either stored
+    stale_a, stale_b = StoryIndex.load(db_cursor), StoryIndex.load(db_cursor)  # both loaded before either stored
     upsert_articles(db_cursor, [art("https://a.example/1")], stories=stale_a)
-    upsert_articles(db_cursor, [art("https://a.example/2", title="Follow-up", text=BODY + " More detail.")], stories=stale_a)
+    upsert_articles(
+        db_cursor, [art("https://a.example/2", title="Follow-up", text=BODY + " More detail.")], stories=stale_a
+    )
     upsert_articles(db_cursor, [art("https://b.example/x", source="wire_b", text=BODY + " Copy.")], stories=stale_b)
     db_cursor.execute("SELECT count(DISTINCT story_id) FROM articles")
-    assert db_cursor.fetchone()[0] == 2                       # b's process did not know a's story
+    assert db_cursor.fetchone()[0] == 2  # b's process did not know a's story
     assert reconcile_stories(db_cursor, since) == 1
     db_cursor.execute("SELECT min(id), count(DISTINCT story_id), min(story_id) FROM articles")
     first, stories, story = db_cursor.fetchone()
     assert (stories, story) == (1, first)
-    assert reconcile_stories(db_cursor, since) == 0          # idempotent
+    assert reconcile_stories(db_cursor, since) == 0  # idempotent

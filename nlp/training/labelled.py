@@ -1,13 +1,16 @@
 """Read labelled items (nlp/data/labelled.jsonl): one JSON object per line,
 {"id", "title", "text", "lang", "labels": [label ids], "split": "train" | "dev", "source"}."""
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from chainwatch import taxonomy
 from chainwatch.errors import ChainWatchError
-from nlp import taxonomy
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "labelled.jsonl"
 
@@ -39,14 +42,18 @@ def load(path: Path | str | None = None, *, split: str | None = None) -> list[La
         try:
             row = json.loads(line)
             item = LabelledItem(
-                id=str(row["id"]), title=str(row.get("title") or ""), text=str(row.get("text") or ""),
-                lang=row.get("lang"), labels=tuple(row.get("labels") or ()), split=row.get("split"),
+                id=str(row["id"]),
+                title=str(row.get("title") or ""),
+                text=str(row.get("text") or ""),
+                lang=row.get("lang"),
+                labels=tuple(row.get("labels") or ()),
+                split=row.get("split"),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise LabelledDataError(f"{path}:{n}: not a labelled item ({exc})") from exc
         unknown = sorted(set(item.labels) - known)
         if unknown:
-            raise LabelledDataError(f"{path}:{n}: unknown label(s) {', '.join(unknown)} (see nlp/taxonomy.yaml)")
+            raise LabelledDataError(f"{path}:{n}: unknown label(s) {', '.join(unknown)} (see chainwatch/taxonomy.yaml)")
         if item.id in seen:
             raise LabelledDataError(f"{path}:{n}: duplicate id {item.id!r}")
         seen.add(item.id)
@@ -57,7 +64,6 @@ def load(path: Path | str | None = None, *, split: str | None = None) -> list[La
 
 def label_matrix(items: list[LabelledItem], labels: list[str]):
     """[items, labels] 0/1 matrix."""
-    import numpy as np
 
     index = {label: j for j, label in enumerate(labels)}
     y = np.zeros((len(items), len(labels)), dtype=np.int8)

@@ -1,6 +1,6 @@
 """Assemble nlp/data/labelled.jsonl from hand-written label files and split it train/dev.
 
-Usage: python nlp/data/tools/assemble.py [LABEL_DIR ...]   (default: every folder under tools/labels/)
+Usage: python nlp/training/labelling/assemble.py [LABEL_DIR ...]   (default: every folder under nlp/data/labels/)
 
 A folder named `corrections` is read last and overrides the other folders: it holds the labels an
 adjudicator settled where a blind second reading disagreed with the first (labelfile.merge,
@@ -18,6 +18,7 @@ Split (deterministic, about 70/30, stratified):
     (keyed on language, so zh and en no-label items are both ~30 % dev);
   * a final pass moves train items into dev for any label with fewer than 9 dev positives.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,7 @@ from pathlib import Path
 from labelfile import merge
 from pool import load_pool
 
-OUT = Path(__file__).resolve().parents[1] / "labelled.jsonl"
+OUT = Path(__file__).resolve().parents[2] / "data" / "labelled.jsonl"
 DEV_SHARE = 0.30
 MIN_DEV = 9
 FIELDS = ("id", "title", "text", "lang", "labels", "split", "source")
@@ -89,8 +90,15 @@ def main(dirs: list[str]) -> None:
     with open(OUT, "w", encoding="utf-8") as f:
         for k in order:
             it = pool[k]
-            rec = {"id": k, "title": it["title"], "text": it["text"], "lang": it["lang"],
-                   "labels": labels[k], "split": split[k], "source": it["source"]}
+            rec = {
+                "id": k,
+                "title": it["title"],
+                "text": it["text"],
+                "lang": it["lang"],
+                "labels": labels[k],
+                "split": split[k],
+                "source": it["source"],
+            }
             f.write(json.dumps({x: rec[x] for x in FIELDS}, ensure_ascii=False) + "\n")
     report(order, labels, split, pool)
 
@@ -109,12 +117,13 @@ def report(order, labels, split, pool):
         for l in labels[k]:
             allp[(l, split[k])] += 1
             allp[(l, "zh")] += pool[k]["lang"] == "zh"
-    from labelfile import CODES
+    from labelfile import CODES  # a sibling script, imported only for this report
+
     for l in CODES.values():
         tr, dv = allp[(l, "train")], allp[(l, "dev")]
         print(f"{l:28s} {tr:5d} {dv:5d} {tr + dv:5d} {allp[(l, 'zh')]:4d}")
 
 
 if __name__ == "__main__":
-    here = Path(__file__).resolve().parent / "labels"
+    here = Path(__file__).resolve().parents[2] / "data" / "labels"
     main(sys.argv[1:] or [str(d) for d in sorted(here.iterdir()) if d.is_dir()])

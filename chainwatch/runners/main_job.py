@@ -5,6 +5,7 @@ local replay server on 127.0.0.1 that the real spiders crawl through as an HTTP 
 `run_live()` does it against the registered live sources. Both only call the stage entry points
 that the DAGs call too; each stage is idempotent, so re-running adds no duplicate rows.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,6 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chainwatch import config, db
+from chainwatch.digests import build_digest, weeks_with_articles
+from chainwatch.replay import ReplayServer
+from chainwatch.runners.classify import classify_pending
+from chainwatch.runners.crawl import crawl
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +38,6 @@ class PipelineResult:
 
 
 def _classify_and_digest(weeks: list[str] | None, *, database_url: str, progress: bool, send_email: bool):
-    from chainwatch.digests import build_digest, weeks_with_articles
-    from nlp.pipeline import classify_pending
 
     classified = classify_pending(database_url=database_url, progress=progress)
     if weeks is None:
@@ -45,8 +48,6 @@ def _classify_and_digest(weeks: list[str] | None, *, database_url: str, progress
 
 def run_demo(*, database_url: str | None = None, progress: bool = True, site: Path = REPLAY_SITE) -> PipelineResult:
     """Offline: replay the bundled snapshot, then classify and build a digest for every week in it."""
-    from chainwatch.replay import ReplayServer
-    from spiders.crawl import crawl
 
     started = time.monotonic()
     url = database_url or db.database_url()
@@ -57,10 +58,14 @@ def run_demo(*, database_url: str | None = None, progress: bool = True, site: Pa
     return PipelineResult(crawled, classified, digests, time.monotonic() - started)
 
 
-def run_live(*, database_url: str | None = None, progress: bool = True, sources: list[str] | None = None,
-             send_email: bool = False) -> PipelineResult:
+def run_live(
+    *,
+    database_url: str | None = None,
+    progress: bool = True,
+    sources: list[str] | None = None,
+    send_email: bool = False,
+) -> PipelineResult:
     """Live: crawl the registered sources, classify what is new, digest the last complete week."""
-    from spiders.crawl import crawl
 
     started = time.monotonic()
     url = database_url or db.database_url()

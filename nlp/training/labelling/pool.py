@@ -3,6 +3,7 @@
 Candidate selection only: nothing here assigns labels. Ids are stable because they
 are derived from the row / key position in the read-only source files.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,7 +18,10 @@ if not DATA.exists():  # fall back to the documented absolute location
 # key -> (repo, path relative to the repo dir, id prefix)
 SOURCES = {
     "cryptonews-csv": ("nyu-tandon-capstone/crypto-team4", "data/cryptonews.csv"),
-    "cryptonews-article": ("SahandNZ/cryptonews-articles-with-price-momentum-labels", "data/textual/cryptonews/news.json"),
+    "cryptonews-article": (
+        "SahandNZ/cryptonews-articles-with-price-momentum-labels",
+        "data/textual/cryptonews/news.json",
+    ),
     "sec-enforcement": ("ChoiceCoin/Solana-Compliance", "Database/Enforcement/SecuritiesEnforcement.csv"),
     "dykstranet": ("dykstranet/cryptonews", "data/news.csv"),
     "binance-news": ("Bitcoin-Price-Prediction-Experiments/Bitcoin-News-Scraper", "data/binance_bitcoin_news.csv"),
@@ -146,5 +150,6 @@ def load_pool() -> dict[str, dict]:
 
 if __name__ == "__main__":
     from collections import Counter
+
     p = load_pool()
     print(len(p), Counter(k.split(":")[0] for k in p))

@@ -4,9 +4,10 @@ This script only decides which items a human reads; it never assigns labels. Key
 queries are deliberately broad (many hits are not positives and are labelled as such),
 and a seeded random sample adds ordinary items so that the set contains no-label news.
 
-Usage: python nlp/data/tools/select_candidates.py [--out /tmp/cw] [--batch 50]
+Usage: python nlp/training/labelling/select_candidates.py [--out /tmp/cw] [--batch 50]
 Writes OUT/candidates.json (ordered ids) and OUT/batches/bNNN.txt.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,15 +39,35 @@ QUERIES = {
 
 # How many keyword candidates to take per label, by source group (rare labels get more).
 PER_LABEL = {
-    "ico_fraud": 45, "market_manipulation": 55, "money_laundering": 45, "pyramid_scheme": 70,
-    "crypto_scam": 45, "security_breach": 40, "speculative_bubble": 60, "regulation_enforcement": 35,
-    "industry_self_regulation": 75, "international_cooperation": 70, "cbdc": 55,
-    "stablecoins_payments": 40, "tech_innovation": 40, "talent_education": 75, "industry_adoption": 50,
+    "ico_fraud": 45,
+    "market_manipulation": 55,
+    "money_laundering": 45,
+    "pyramid_scheme": 70,
+    "crypto_scam": 45,
+    "security_breach": 40,
+    "speculative_bubble": 60,
+    "regulation_enforcement": 35,
+    "industry_self_regulation": 75,
+    "international_cooperation": 70,
+    "cbdc": 55,
+    "stablecoins_payments": 40,
+    "tech_innovation": 40,
+    "talent_education": 75,
+    "industry_adoption": 50,
 }
 # Random (no-query) sample sizes per source, mostly to get routine no-label news.
-RANDOM = {"cryptonews-csv": 170, "8btc": 110, "uglydog-train": 25, "uglydog-test": 10,
-          "cryptonews-article": 25, "binance-news": 35, "yahoo-news": 25, "dykstranet": 40,
-          "sec-enforcement": 30, "uglydog-dev": 10}
+RANDOM = {
+    "cryptonews-csv": 170,
+    "8btc": 110,
+    "uglydog-train": 25,
+    "uglydog-test": 10,
+    "cryptonews-article": 25,
+    "binance-news": 35,
+    "yahoo-news": 25,
+    "dykstranet": 40,
+    "sec-enforcement": 30,
+    "uglydog-dev": 10,
+}
 SEED = 20240601
 
 
@@ -74,13 +95,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="/tmp/cw")
     ap.add_argument("--batch", type=int, default=50)
-    ap.add_argument("--round2", action="store_true",
-                    help="second round: only labels given by --labels, skipping ids already in labelled.jsonl")
+    ap.add_argument(
+        "--round2",
+        action="store_true",
+        help="second round: only labels given by --labels, skipping ids already in labelled.jsonl",
+    )
     ap.add_argument("--labels", default="", help="comma-separated label ids for --round2")
     ap.add_argument("--per-label", type=int, default=40)
-    ap.add_argument("--round3", action="store_true",
-                    help="third round: new candidates for every label plus all of the unread Chinese passages, "
-                         "mixed with every labelled item for a blind second reading, in one file per reader")
+    ap.add_argument(
+        "--round3",
+        action="store_true",
+        help="third round: new candidates for every label plus all of the unread Chinese passages, "
+        "mixed with every labelled item for a blind second reading, in one file per reader",
+    )
     ap.add_argument("--readers", type=int, default=8)
     args = ap.parse_args()
     if args.round2:
@@ -139,7 +166,7 @@ def main():
     json.dump(order, open(out / "candidates.json", "w"), ensure_ascii=False)
     for b in range(0, len(order), args.batch):
         with open(out / "batches" / f"b{b // args.batch:03d}.txt", "w", encoding="utf-8") as f:
-            for i in order[b: b + args.batch]:
+            for i in order[b : b + args.batch]:
                 write_item(f, i, pool[i])
     print(len(order), "candidates in", (len(order) + args.batch - 1) // args.batch, "batches")
 
@@ -148,13 +175,22 @@ def round2(args):
     """Extra candidates for labels that are still thin; never re-reads a labelled item."""
     pool = load_pool()
     rng = random.Random(SEED + 2)
-    done = {json.loads(l)["id"] for l in open(Path(__file__).resolve().parents[1] / "labelled.jsonl", encoding="utf-8")}
+    done = {
+        json.loads(l)["id"]
+        for l in open(Path(__file__).resolve().parents[2] / "data" / "labelled.jsonl", encoding="utf-8")
+    }
     seen = {norm_title(pool[i]["title"]) for i in done}
     order = []
     for lab in args.labels.split(","):
         rx = re.compile(QUERIES[lab], re.I)
-        hits = [i for i in pool if i not in done and i not in order and norm_title(pool[i]["title"]) not in seen
-                and rx.search(pool[i]["title"] + " " + pool[i]["text"][:600])]
+        hits = [
+            i
+            for i in pool
+            if i not in done
+            and i not in order
+            and norm_title(pool[i]["title"]) not in seen
+            and rx.search(pool[i]["title"] + " " + pool[i]["text"][:600])
+        ]
         # prefer hits in the title, then in the lead
         hits.sort(key=lambda i: (not rx.search(pool[i]["title"]), rng.random()))
         taken = 0
@@ -172,20 +208,39 @@ def round2(args):
     json.dump(order, open(out / "candidates2.json", "w"), ensure_ascii=False)
     for b in range(0, len(order), args.batch):
         with open(out / "batches2" / f"r{b // args.batch:03d}.txt", "w", encoding="utf-8") as f:
-            for i in order[b: b + args.batch]:
+            for i in order[b : b + args.batch]:
                 write_item(f, i, pool[i])
     print(len(order), "round-2 candidates")
 
 
 # Round 3: how many new keyword candidates per label, and random items per source.
 ROUND3_PER_LABEL = {
-    "ico_fraud": 40, "market_manipulation": 50, "money_laundering": 40, "pyramid_scheme": 50,
-    "crypto_scam": 50, "security_breach": 35, "speculative_bubble": 60, "regulation_enforcement": 25,
-    "industry_self_regulation": 70, "international_cooperation": 40, "cbdc": 30,
-    "stablecoins_payments": 30, "tech_innovation": 55, "talent_education": 55, "industry_adoption": 55,
+    "ico_fraud": 40,
+    "market_manipulation": 50,
+    "money_laundering": 40,
+    "pyramid_scheme": 50,
+    "crypto_scam": 50,
+    "security_breach": 35,
+    "speculative_bubble": 60,
+    "regulation_enforcement": 25,
+    "industry_self_regulation": 70,
+    "international_cooperation": 40,
+    "cbdc": 30,
+    "stablecoins_payments": 30,
+    "tech_innovation": 55,
+    "talent_education": 55,
+    "industry_adoption": 55,
 }
-ROUND3_RANDOM = {"cryptonews-csv": 200, "8btc": 120, "binance-news": 60, "yahoo-news": 50,
-                 "dykstranet": 81, "sec-enforcement": 53, "uglydog-dev": 79, "cryptonews-article": 177}
+ROUND3_RANDOM = {
+    "cryptonews-csv": 200,
+    "8btc": 120,
+    "binance-news": 60,
+    "yahoo-news": 50,
+    "dykstranet": 81,
+    "sec-enforcement": 53,
+    "uglydog-dev": 79,
+    "cryptonews-article": 177,
+}
 
 
 def round3(args):
@@ -195,7 +250,10 @@ def round3(args):
     measured, and disagreements are settled against the guidelines before the set is rebuilt."""
     pool = load_pool()
     rng = random.Random(SEED + 3)
-    done = [json.loads(l)["id"] for l in open(Path(__file__).resolve().parents[1] / "labelled.jsonl", encoding="utf-8")]
+    done = [
+        json.loads(l)["id"]
+        for l in open(Path(__file__).resolve().parents[2] / "data" / "labelled.jsonl", encoding="utf-8")
+    ]
     seen = {story_key(i, pool[i]) for i in done}
     new: list[str] = []
 
@@ -222,8 +280,11 @@ def round3(args):
     english = [i for i in pool if pool[i]["lang"] != "zh"]
     for lab, n in ROUND3_PER_LABEL.items():
         rx = re.compile(QUERIES[lab], re.I)
-        hits = [i for i in english + [i for i in pool if i.startswith("8btc")]
-                if rx.search(pool[i]["title"] + " " + pool[i]["text"][:300])]
+        hits = [
+            i
+            for i in english + [i for i in pool if i.startswith("8btc")]
+            if rx.search(pool[i]["title"] + " " + pool[i]["text"][:300])
+        ]
         hits.sort(key=lambda i: (not rx.search(pool[i]["title"]), rng.random()))
         take_up_to(n, hits)
     for src, n in ROUND3_RANDOM.items():
@@ -239,7 +300,7 @@ def round3(args):
     per = (len(order) + args.readers - 1) // args.readers
     for r in range(args.readers):
         with open(out / f"reader{r:02d}.txt", "w", encoding="utf-8") as f:
-            for i in order[r * per:(r + 1) * per]:
+            for i in order[r * per : (r + 1) * per]:
                 write_item(f, i, pool[i])
     print(f"{len(new)} new candidates + {len(done)} second readings in {args.readers} files under {out}")
 

@@ -2,15 +2,26 @@
 
 Codes are short aliases for the fixed label ids (see CODES). Lines starting with '#' are notes.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 CODES = {
-    "ico": "ico_fraud", "mm": "market_manipulation", "ml": "money_laundering", "pyr": "pyramid_scheme",
-    "scam": "crypto_scam", "hack": "security_breach", "bub": "speculative_bubble",
-    "reg": "regulation_enforcement", "sro": "industry_self_regulation", "intl": "international_cooperation",
-    "cbdc": "cbdc", "pay": "stablecoins_payments", "tech": "tech_innovation", "edu": "talent_education",
+    "ico": "ico_fraud",
+    "mm": "market_manipulation",
+    "ml": "money_laundering",
+    "pyr": "pyramid_scheme",
+    "scam": "crypto_scam",
+    "hack": "security_breach",
+    "bub": "speculative_bubble",
+    "reg": "regulation_enforcement",
+    "sro": "industry_self_regulation",
+    "intl": "international_cooperation",
+    "cbdc": "cbdc",
+    "pay": "stablecoins_payments",
+    "tech": "tech_innovation",
+    "edu": "talent_education",
     "adopt": "industry_adoption",
 }
 
@@ -32,7 +43,7 @@ def parse(path: str) -> dict[str, list[str]]:
     return out
 
 
-CORRECTIONS = "corrections"   # the folder whose files override every other folder
+CORRECTIONS = "corrections"  # the folder whose files override every other folder
 
 
 def merge(dirs: list[str | Path]) -> dict[str, list[str]]:

@@ -1,17 +1,18 @@
 """chainwatch.search and `chainwatch search`: English and Chinese full-text search on a seeded database."""
+
 from __future__ import annotations
 
 import csv
 import io
 import json
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from chainwatch import taxonomy
 from chainwatch.errors import ChainWatchError
 from chainwatch.search import SearchHit, search, split_query
-from nlp import taxonomy
 from tests import factories
 from tests.storage.seed import seed
 
@@ -27,6 +28,7 @@ def _ids(hits):
 
 # -- English ------------------------------------------------------------------------------------
 
+
 def test_phrase_finds_every_article_of_the_story(ids):
     hits = search("tornado cash")
     assert set(_ids(hits)) == {ids["tc_coindesk"], ids["tc_theblock"], ids["tc_decrypt"]}
@@ -36,11 +38,20 @@ def test_phrase_finds_every_article_of_the_story(ids):
 
 def test_english_stemming_laundering_finds_launder(clean_db, db_cursor):
     factories.add_source(db_cursor, "s")
-    only_launder = factories.add_article(db_cursor, source="s", title="Mixers under scrutiny",
-                                         text="Criminals launder funds through mixers.",
-                                         published=datetime(2026, 1, 5, tzinfo=timezone.utc))
-    factories.add_article(db_cursor, source="s", title="Bitcoin rallies", text="Prices rose on Monday.",
-                          published=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    only_launder = factories.add_article(
+        db_cursor,
+        source="s",
+        title="Mixers under scrutiny",
+        text="Criminals launder funds through mixers.",
+        published=datetime(2026, 1, 5, tzinfo=UTC),
+    )
+    factories.add_article(
+        db_cursor,
+        source="s",
+        title="Bitcoin rallies",
+        text="Prices rose on Monday.",
+        published=datetime(2026, 1, 5, tzinfo=UTC),
+    )
     hits = search("laundering")
     assert _ids(hits) == [only_launder]
     assert "«launder»" in hits[0].snippet
@@ -78,6 +89,7 @@ def test_stop_words_only_returns_nothing(ids):
 
 # -- Chinese ------------------------------------------------------------------------------------
 
+
 def test_chinese_word_found_across_segmentation(ids):
     # jieba segments the article as 数字 / 人民币; the query word 数字人民币 still finds it
     hits = search("数字人民币")
@@ -100,10 +112,22 @@ def test_chinese_words_are_all_required(ids):
 
 def test_mixed_english_and_chinese_query(clean_db, db_cursor):
     factories.add_source(db_cursor, "s", lang="zh")
-    mixed = factories.add_article(db_cursor, source="s", lang="zh", published=datetime(2026, 3, 1, tzinfo=timezone.utc),
-                                  title="美国制裁混币器Tornado Cash", text="美国财政部以洗钱为由制裁Tornado Cash。")
-    factories.add_article(db_cursor, source="s", lang="zh", published=datetime(2026, 3, 1, tzinfo=timezone.utc),
-                          title="警方破获洗钱案", text="警方破获一起洗钱案件。")
+    mixed = factories.add_article(
+        db_cursor,
+        source="s",
+        lang="zh",
+        published=datetime(2026, 3, 1, tzinfo=UTC),
+        title="美国制裁混币器Tornado Cash",
+        text="美国财政部以洗钱为由制裁Tornado Cash。",
+    )
+    factories.add_article(
+        db_cursor,
+        source="s",
+        lang="zh",
+        published=datetime(2026, 3, 1, tzinfo=UTC),
+        title="警方破获洗钱案",
+        text="警方破获一起洗钱案件。",
+    )
     assert _ids(search("tornado 洗钱")) == [mixed]
     assert _ids(search("Tornado Cash")) == [mixed]
 
@@ -117,6 +141,7 @@ def test_split_query_separates_chinese_words():
 
 
 # -- filters ------------------------------------------------------------------------------------
+
 
 def test_label_filter_uses_latest_model(ids):
     hits = search("tornado", label="money_laundering")
@@ -135,7 +160,7 @@ def test_lang_source_and_limit_filters(ids):
 
 def test_date_filters_are_inclusive_utc_days(ids, db_cursor):
     db_cursor.execute("SELECT published_at FROM articles WHERE id = %s", (ids["old_mixer"],))
-    day = db_cursor.fetchone()[0].astimezone(timezone.utc).date()
+    day = db_cursor.fetchone()[0].astimezone(UTC).date()
     assert _ids(search("mixer", since=day, until=day)) == [ids["old_mixer"]]
     assert _ids(search("mixer", since=day.isoformat(), until=day.isoformat())) == [ids["old_mixer"]]
     assert ids["old_mixer"] not in _ids(search("mixer", since=day + timedelta(days=1)))
@@ -145,6 +170,7 @@ def test_date_filters_are_inclusive_utc_days(ids, db_cursor):
 
 
 # -- errors -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("query", ["", "   ", "\t\n"])
 def test_blank_query_is_a_clear_error(ids, query):
@@ -161,16 +187,19 @@ def test_unknown_label_lists_valid_labels(ids):
     assert "\n" not in message
 
 
-@pytest.mark.parametrize("kwargs, fragment", [
-    ({"since": "2026-02-30"}, "invalid date '2026-02-30' for since"),
-    ({"until": "yesterday"}, "invalid date 'yesterday' for until"),
-    ({"since": "2026-03-02", "until": "2026-03-01"}, "is after until"),
-    ({"lang": "english"}, "invalid language code"),
-    ({"source": "nosuchsource"}, "unknown source 'nosuchsource'; known sources: coindesk"),
-    ({"limit": 0}, "limit must be"),
-    ({"limit": 100000}, "limit must be"),
-    ({"since": date.max, "until": date.max}, "out of range"),
-])
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"since": "2026-02-30"}, "invalid date '2026-02-30' for since"),
+        ({"until": "yesterday"}, "invalid date 'yesterday' for until"),
+        ({"since": "2026-03-02", "until": "2026-03-01"}, "is after until"),
+        ({"lang": "english"}, "invalid language code"),
+        ({"source": "nosuchsource"}, "unknown source 'nosuchsource'; known sources: coindesk"),
+        ({"limit": 0}, "limit must be"),
+        ({"limit": 100000}, "limit must be"),
+        ({"since": date.max, "until": date.max}, "out of range"),
+    ],
+)
 def test_bad_arguments_are_clear_errors(ids, kwargs, fragment):
     with pytest.raises(ChainWatchError) as err:
         search("tornado", **kwargs)
@@ -178,6 +207,7 @@ def test_bad_arguments_are_clear_errors(ids, kwargs, fragment):
 
 
 # -- command line -------------------------------------------------------------------------------
+
 
 def run_cli(monkeypatch, capsys, *args):
     """Run `chainwatch search ...` through the real entry point; returns (exit code, stdout, stderr)."""
@@ -194,8 +224,19 @@ def run_cli(monkeypatch, capsys, *args):
 
 
 def test_cli_json(ids, monkeypatch, capsys):
-    code, out, _ = run_cli(monkeypatch, capsys, "tornado cash", "--label", "money_laundering",
-                           "--since", "2000-01-01", "--lang", "en", "--format", "json")
+    code, out, _ = run_cli(
+        monkeypatch,
+        capsys,
+        "tornado cash",
+        "--label",
+        "money_laundering",
+        "--since",
+        "2000-01-01",
+        "--lang",
+        "en",
+        "--format",
+        "json",
+    )
     assert code == 0
     rows = json.loads(out)
     assert {r["article_id"] for r in rows} == {ids["tc_coindesk"], ids["tc_decrypt"]}
@@ -230,20 +271,26 @@ def test_cli_errors_are_one_line(ids, monkeypatch, capsys):
 
 # -- bounded ranking: only the newest POOL matches are ranked, found window by window ------------
 
+
 def test_only_the_newest_matches_are_ranked(clean_db, db_cursor, monkeypatch):
     from chainwatch import search as search_module
 
     factories.add_source(db_cursor, "a")
     factories.add_source(db_cursor, "b")
-    when = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    when = datetime(2026, 2, 1, tzinfo=UTC)
     # the oldest article is the best match (word in the title), then 20 more, every third a match
     best = factories.add_article(db_cursor, source="a", title="Mixer mixer", text="A mixer story.", published=when)
     ids = []
     for i in range(20):
         word = "mixer" if i % 3 == 0 else "exchange"
         src = "a" if i % 2 == 0 else "b"
-        aid = factories.add_article(db_cursor, source=src, title=f"Story {i}", text=f"About the {word} number {i}.",
-                                    published=when + timedelta(hours=i + 1))
+        aid = factories.add_article(
+            db_cursor,
+            source=src,
+            title=f"Story {i}",
+            text=f"About the {word} number {i}.",
+            published=when + timedelta(hours=i + 1),
+        )
         if i % 3 == 0:
             factories.add_labels(db_cursor, aid, {"money_laundering": 0.9 if src == "a" else 0.2})
         ids.append((aid, word, src))

@@ -1,4 +1,5 @@
 """`chainwatch evaluate`: run the trained classifier on labelled items and score it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp import labelled, metrics
+from chainwatch.contracts import ClassifierInput
+from nlp import metrics
 from nlp.classifier import Classifier, load_classifier
-from nlp.contracts import ClassifierInput
+from nlp.training import labelled
 
 
 @dataclass
@@ -31,8 +33,9 @@ class EvaluationResult:
         return "\n".join(lines + [""] + rows)
 
 
-def evaluate(path: Path | str | None = None, *, split: str | None = "dev",
-             classifier: Classifier | None = None) -> EvaluationResult:
+def evaluate(
+    path: Path | str | None = None, *, split: str | None = "dev", classifier: Classifier | None = None
+) -> EvaluationResult:
     """Score the classifier on the items of `split` (None: every item) in a labelled JSONL file."""
     clf = classifier or load_classifier()
     items = labelled.load(path, split=split)
@@ -47,6 +50,9 @@ def evaluate(path: Path | str | None = None, *, split: str | None = "dev",
         for lid in out.labels:
             pred[i, index[lid]] = 1
     langs = np.array([it.lang or "?" for it in items])
-    by_lang = {f"lang={lang}": metrics.score(y[langs == lang], pred[langs == lang], labels)
-               for lang in sorted(set(langs)) if len(set(langs)) > 1}
+    by_lang = {
+        f"lang={lang}": metrics.score(y[langs == lang], pred[langs == lang], labels)
+        for lang in sorted(set(langs))
+        if len(set(langs)) > 1
+    }
     return EvaluationResult(clf.version, split, metrics.score(y, pred, labels), by_lang)

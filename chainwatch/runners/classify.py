@@ -4,6 +4,7 @@ Reading, predicting and writing happen batch by batch (keyset paging by article 
 own short transaction, so a crawler can keep inserting meanwhile and an interrupted run loses at most
 one batch. Re-running is idempotent: done articles are skipped unless `reclassify`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,10 +13,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from chainwatch import db
+from chainwatch import db, taxonomy
 from chainwatch.storage import classifications as store
 from chainwatch.storage.labels import sync_labels
-from nlp import taxonomy
+from nlp.classifier import load_classifier
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +26,12 @@ STATUSES = ("ok", "empty", "truncated", "error")
 @dataclass
 class ClassifySummary:
     model_version: str
-    classified: int = 0          # articles given a classified_articles row in this run
+    classified: int = 0  # articles given a classified_articles row in this run
     ok: int = 0
     empty: int = 0
     truncated: int = 0
     error: int = 0
-    positives: int = 0           # positive (article, label) pairs written
+    positives: int = 0  # positive (article, label) pairs written
     per_label: dict[str, int] = field(default_factory=dict)  # label -> positive articles in this run
     seconds: float = 0.0
 
@@ -39,16 +40,24 @@ class ClassifySummary:
         return self.classified / self.seconds if self.seconds else 0.0
 
     def line(self) -> str:
-        return (f"classified {self.classified} articles with {self.model_version} in {self.seconds:.1f} s "
-                f"({self.items_per_second:.0f}/s): ok {self.ok}, truncated {self.truncated}, empty {self.empty}, "
-                f"error {self.error}; {self.positives} positive labels")
+        return (
+            f"classified {self.classified} articles with {self.model_version} in {self.seconds:.1f} s "
+            f"({self.items_per_second:.0f}/s): ok {self.ok}, truncated {self.truncated}, empty {self.empty}, "
+            f"error {self.error}; {self.positives} positive labels"
+        )
 
 
-def classify_pending(*, database_url: str | None = None, reclassify: bool = False, batch_size: int = 64,
-                     limit: int | None = None, progress: bool = False, classifier=None) -> ClassifySummary:
+def classify_pending(
+    *,
+    database_url: str | None = None,
+    reclassify: bool = False,
+    batch_size: int = 64,
+    limit: int | None = None,
+    progress: bool = False,
+    classifier=None,
+) -> ClassifySummary:
     """Classify pending articles (all articles when reclassify) with the current model version
     (`classifier`: another nlp.classifier.Classifier, e.g. a model trained elsewhere)."""
-    from nlp.classifier import load_classifier
 
     started = time.monotonic()
     url = database_url or db.database_url()
@@ -79,8 +88,12 @@ def classify_pending(*, database_url: str | None = None, reclassify: bool = Fals
         summary.classified += len(outputs)
         if progress:
             rate = summary.classified / max(time.monotonic() - started, 1e-9)
-            print(f"\rclassify: {summary.classified}/{max(total, summary.classified)} articles ({rate:.0f}/s)",
-                  end="", file=sys.stderr, flush=True)
+            print(
+                f"\rclassify: {summary.classified}/{max(total, summary.classified)} articles ({rate:.0f}/s)",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
     if progress and summary.classified:
         print(file=sys.stderr)
     summary.per_label = dict(per_label.most_common())

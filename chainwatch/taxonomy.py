@@ -1,13 +1,19 @@
-"""Load the label taxonomy (nlp/taxonomy.yaml, or CHAINWATCH_TAXONOMY) and check it."""
+"""Load the label taxonomy (chainwatch/taxonomy.yaml, or CHAINWATCH_TAXONOMY) and check it.
+
+The taxonomy is data: label ids, kinds, names, descriptions and EN/ZH keywords live in the YAML file;
+code never lists labels.
+"""
+
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from chainwatch import config
 
 DEFAULT_PATH = Path(__file__).with_name("taxonomy.yaml")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -27,7 +33,7 @@ class TaxonomyError(ValueError):
 
 
 def taxonomy_path() -> Path:
-    return Path(os.environ.get("CHAINWATCH_TAXONOMY", DEFAULT_PATH))
+    return config.taxonomy_path(DEFAULT_PATH)
 
 
 @lru_cache(maxsize=8)
@@ -51,10 +57,15 @@ def _load(path: str, mtime: float) -> tuple[Label, ...]:
         if not e.get("description"):
             raise TaxonomyError(f"{where} ({lid}): description is required")
         kw = e.get("keywords") or {}
-        labels.append(Label(
-            id=lid, kind=e["kind"], name=e.get("name") or lid, description=" ".join(str(e["description"]).split()),
-            keywords={lang: tuple(str(k) for k in (words or [])) for lang, words in kw.items()},
-        ))
+        labels.append(
+            Label(
+                id=lid,
+                kind=e["kind"],
+                name=e.get("name") or lid,
+                description=" ".join(str(e["description"]).split()),
+                keywords={lang: tuple(str(k) for k in (words or [])) for lang, words in kw.items()},
+            )
+        )
         seen.add(lid)
     return tuple(labels)
 
