@@ -12,7 +12,7 @@ import numpy as np
 from chainwatch import taxonomy
 from chainwatch.errors import ChainWatchError
 
-DEFAULT_PATH = Path(__file__).parent / "data" / "labelled.jsonl"
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "labelled.jsonl"
 
 
 class LabelledDataError(ChainWatchError):
