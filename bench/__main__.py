@@ -12,6 +12,7 @@ Parts (each its own script in bench/, run in its own process so peak memory is i
   ingest    bench_ingest.py    database ingest rows/s (upsert_articles batches into a throwaway database)
   digest    bench_digest.py    digest build time on --rows generated articles
   search    bench_search.py    search p50 / p95 on --rows generated articles
+  web       bench_web.py       API search (GET /api/v1/articles?q=) p50 / p95 over HTTP, without and with filters
 Every database is a throwaway one on BENCH_PG_ADMIN_URL / TEST_PG_ADMIN_URL (default 127.0.0.1:5432).
 Each part's own output goes to bench/results/<part>.log; the table and the JSON (default
 bench/results/latest.json) hold the figures, the sizes and the machine. Figures vary by machine and
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, describe, machine  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-PARTS = ("crawl", "classify", "ingest", "digest", "search")
+PARTS = ("crawl", "classify", "ingest", "digest", "search", "web")
 FULL = {"pages": 5000, "items": 512, "ingest_rows": 20_000, "rows": 1_000_000, "runs": 3, "repeat": 3}
 QUICK = {"pages": 300, "items": 64, "ingest_rows": 2_000, "rows": 20_000, "runs": 1, "repeat": 1}
 
@@ -51,6 +52,10 @@ METRICS = (
     ("digest_build_s", "digest build (median)", "s", "{:,.2f}", "digest"),
     ("search_p50_ms", "search p50", "ms", "{:,.1f}", "search"),
     ("search_p95_ms", "search p95", "ms", "{:,.1f}", "search"),
+    ("web_search_p50_ms", "API search p50, no filters", "ms", "{:,.1f}", "web"),
+    ("web_search_p95_ms", "API search p95, no filters", "ms", "{:,.1f}", "web"),
+    ("web_filtered_p50_ms", "API search p50, with filters", "ms", "{:,.1f}", "web"),
+    ("web_filtered_p95_ms", "API search p95, with filters", "ms", "{:,.1f}", "web"),
 )
 
 
@@ -100,6 +105,18 @@ def commands(sizes: dict, out: Path) -> dict[str, list[str]]:
             "--json",
             str(out / "search.json"),
         ],
+        "web": [
+            py,
+            "bench/bench_web.py",
+            "--rows",
+            str(sizes["rows"]),
+            "--repeat",
+            str(sizes["repeat"]),
+            "--db",
+            f"chainwatch_bench_web_{int(time.time())}",
+            "--json",
+            str(out / "web.json"),
+        ],
     }
 
 
@@ -112,6 +129,7 @@ def workloads(sizes: dict, figures: dict) -> dict[str, str]:
         if isinstance(figures.get("digest_items"), int)
         else f"{sizes['rows']:,} articles",
         "search": f"{sizes['rows']:,} articles, {figures.get('search_queries', '?')} timed queries",
+        "web": f"{sizes['rows']:,} articles, {figures.get('web_queries', '?')} queries over HTTP",
     }
 
 

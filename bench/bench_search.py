@@ -391,6 +391,28 @@ def generate(url: str, rows: int, chunk: int = 50_000) -> float:
     return time.perf_counter() - t0
 
 
+def prepare(admin, name: str, rows: int, *, reuse: bool) -> tuple[str, float | None]:
+    """The URL of database `name` holding `rows` generated articles, and the seconds generating them took
+    (None when `reuse` found a kept database of that size). Also used by bench_web.py."""
+    url = _url(name)
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        exists = cur.fetchone() is not None
+    if exists and reuse:
+        with psycopg2.connect(url) as conn, conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM articles")
+            if cur.fetchone()[0] == rows:
+                return url, None
+    with admin.cursor() as cur:
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    db.upgrade(url)
+    _say(f"generating {rows:,} articles into {name} ...")
+    load_s = generate(url, rows)
+    _say(f"generated in {load_s:.0f} s")
+    return url, load_s
+
+
 def _pct(values: list[float], p: float) -> float:
     values = sorted(values)
     k = (len(values) - 1) * p
@@ -419,24 +441,7 @@ def main() -> None:
 
     admin = psycopg2.connect(ADMIN_URL)
     admin.autocommit = True
-    url = _url(DB_NAME)
-    with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,))
-        exists = cur.fetchone() is not None
-    load_s = None
-    reuse = False
-    if exists and args.reuse:
-        with psycopg2.connect(url) as conn, conn.cursor() as cur:
-            cur.execute("SELECT count(*) FROM articles")
-            reuse = cur.fetchone()[0] == args.rows
-    if not reuse:
-        with admin.cursor() as cur:
-            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME)))
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
-        db.upgrade(url)
-        _say(f"generating {args.rows:,} articles into {DB_NAME} ...")
-        load_s = generate(url, args.rows)
-        _say(f"generated in {load_s:.0f} s")
+    url, load_s = prepare(admin, DB_NAME, args.rows, reuse=args.reuse)
     try:
         with psycopg2.connect(url) as conn, conn.cursor() as cur:
             cur.execute(

@@ -109,3 +109,8 @@ def schedule(dag: str, default: str) -> str:
 def crawl_parallelism(default: int = 4) -> int:
     """CHAINWATCH_CRAWL_PARALLELISM: how many sources one crawl DAG run crawls at once."""
     return int(os.environ.get("CHAINWATCH_CRAWL_PARALLELISM", str(default)))
+
+
+def api_token() -> str | None:
+    """CHAINWATCH_API_TOKEN: what `chainwatch serve` asks every client for (required off loopback)."""
+    return os.environ.get("CHAINWATCH_API_TOKEN") or None

@@ -20,6 +20,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg2
 import psycopg2.extras
@@ -69,6 +70,21 @@ def _ensure_database(admin_url: str, name: str) -> None:
 def database_url() -> str:
     """DATABASE_URL if set, else the embedded server (started on first use)."""
     return config.database_url_from_env() or _embedded_url()
+
+
+READER_ROLE = "chainwatch_reader"  # migration 003
+
+
+def reader_url(url: str) -> str:
+    """`url` for reading only: every session it opens runs as chainwatch_reader (migration 003), with
+    read-only transactions, through libpq's startup options. The login role must be a member of
+    chainwatch_reader (superusers are); docs/web.md shows how to make such a login."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    options = " ".join(v for k, v in query if k == "options")
+    options = f"{options} -c role={READER_ROLE} -c default_transaction_read_only=on".strip()
+    query = [(k, v) for k, v in query if k != "options"] + [("options", options)]
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
 def redact(url: str) -> str:

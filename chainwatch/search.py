@@ -46,7 +46,10 @@ STATEMENT_TIMEOUT_MS = 30_000
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KEEP = re.compile(r"\w", re.UNICODE)
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
-_START, _STOP = "«", "»"
+HIGHLIGHT_START, HIGHLIGHT_STOP = "«", "»"  # around the matched words of a snippet
+_START, _STOP = HIGHLIGHT_START, HIGHLIGHT_STOP
+SORTS = ("relevance", "date")
+CATEGORIES = ("news", "official")
 
 
 class SearchError(ChainWatchError):
@@ -66,6 +69,7 @@ class SearchHit:
     rank: float
     snippet: str
     labels: list[str] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)  # each label's probability, in the order of labels
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -214,6 +218,13 @@ def _newest_matches(cur, statement: str, params: dict) -> list[int]:
     return ids
 
 
+@dataclass
+class SearchResults:
+    hits: list[SearchHit]
+    matched: int  # matching articles found, at most POOL
+    capped: bool  # POOL were found: older matches exist and are not ranked
+
+
 def search(
     query: str,
     *,
@@ -230,6 +241,34 @@ def search(
     `since`/`until` are UTC days, both inclusive (dates, datetimes or YYYY-MM-DD text). `label` is a
     taxonomy label id, `lang` an ISO 639-1 code, `source` a source id.
     """
+    found = search_page(
+        query, label=label, since=since, until=until, lang=lang, source=source, limit=limit, database_url=database_url
+    )
+    return found.hits
+
+
+def search_page(
+    query: str,
+    *,
+    label: str | None = None,
+    min_score: float | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    lang: str | None = None,
+    source: str | None = None,
+    category: str | None = None,
+    sort: str = "relevance",
+    offset: int = 0,
+    limit: int = 20,
+    database_url: str | None = None,
+) -> SearchResults:
+    """One page of search()'s results and how many matched: rows offset+1 .. offset+limit of the ranked
+    matches (`sort="relevance"`), or of the same matches newest first (`sort="date"`).
+
+    Two filters more than search(): `min_score` (0-1, with `label`: the label's probability at least this)
+    and `category` ('news' or 'official': the source's category). Paging reaches the POOL newest matches
+    at most (`matched`; `capped` says that more exist).
+    """
     query = _check_text("search query", query).strip()
     if not query:
         raise SearchError('search query is empty: give words to look for, e.g. "tornado cash"')
@@ -245,6 +284,17 @@ def search(
             raise SearchError(f"invalid language code {_show(lang)} (want an ISO 639-1 code such as en or zh)")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}, got {_show(limit)}")
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < POOL:
+        raise SearchError(f"offset must be a whole number from 0 to {POOL - 1}, got {_show(offset)}")
+    if min_score is not None:
+        if label is None:
+            raise SearchError("min_score needs a label: it is the lowest probability of that label")
+        if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not 0 <= min_score <= 1:
+            raise SearchError(f"min_score must be a number from 0 to 1, got {_show(min_score)}")
+    if category is not None and category not in CATEGORIES:
+        raise SearchError(f"invalid category {_show(category)} (want one of {', '.join(CATEGORIES)})")
+    if sort not in SORTS:
+        raise SearchError(f"invalid sort {_show(sort)} (want one of {', '.join(SORTS)})")
     lo = _as_bound("since", since, end=False)
     hi = _as_bound("until", until, end=True)
     if lo and hi and lo >= hi:
@@ -268,8 +318,17 @@ def search(
             )
             tsq = cur.fetchone()[0]
             if not tsq:
-                return []  # only stop words or punctuation: nothing can match
-            filters = {"tsq": tsq, "since": lo, "until": hi, "lang": lang, "source": source, "label": label}
+                return SearchResults([], 0, False)  # only stop words or punctuation: nothing can match
+            filters = {
+                "tsq": tsq,
+                "since": lo,
+                "until": hi,
+                "lang": lang,
+                "source": source,
+                "label": label,
+                "min_score": float(min_score or 0),
+                "category": category,
+            }
             if label is not None:
                 # Every join of matches_label.sql is a key lookup for a bounded set of candidates; a hash
                 # join would read all of classified_articles instead (chosen when rows are misestimated).
@@ -277,8 +336,10 @@ def search(
                 cur.execute("SET LOCAL enable_mergejoin = off")
             ids = _newest_matches(cur, "matches" if label is None else "matches_label", filters)
             if not ids:
-                return []
-            cur.execute(_sql("hits"), {"ids": ids, "tsq": tsq, "lim": limit})
+                return SearchResults([], 0, False)
+            cur.execute(
+                _sql("hits"), {"ids": ids, "tsq": tsq, "lim": limit, "offset": offset, "by_date": sort == "date"}
+            )
             rows = cur.fetchall()
     except ValueError as exc:  # psycopg2 refuses some values (NUL bytes) before sending them
         raise SearchError(f"invalid search argument: {exc}") from None
@@ -291,7 +352,7 @@ def search(
         conn.close()
 
     hits = []
-    for aid, title, url, src, published, lng, rank, headline, labels, zh_text in rows:
+    for aid, title, url, src, published, lng, rank, headline, labels, zh_text, scores in rows:
         snippet = headline or ""
         if zh_text and groups and _START not in snippet:
             snippet = _zh_snippet(zh_text, groups) or snippet
@@ -306,6 +367,7 @@ def search(
                 rank=float(rank),
                 snippet=" ".join(snippet.split()),
                 labels=list(labels or []),
+                scores=[float(p) for p in scores or []],
             )
         )
-    return hits
+    return SearchResults(hits, len(ids), len(ids) >= POOL)

@@ -1,6 +1,6 @@
 """The `chainwatch` command line: wires library stages for a person; holds no pipeline logic.
 
-Each area registers its commands from its own module (db, crawl, nlp, digest, search, pipeline).
+Each area registers its commands from its own module (db, crawl, nlp, digest, search, pipeline, web).
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
 
 
 # Each area module registers its commands; imported here, after `app` exists.
-from chainwatch.cli import crawl, db, digest, nlp, pipeline, search  # noqa: E402
+from chainwatch.cli import crawl, db, digest, nlp, pipeline, search, web  # noqa: E402
 
-for _area in (db, crawl, nlp, digest, search, pipeline):
+for _area in (db, crawl, nlp, digest, search, pipeline, web):
     _area.register(app)
 
 

@@ -23,6 +23,8 @@ def register(app: typer.Typer) -> None:
     def demo(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output.")) -> None:
         """Run the whole pipeline offline on the bundled snapshot of real news (no internet needed)."""
         _report(pipeline.run_demo(progress=not quiet))
+        # on stderr: the last line of stdout stays the one-line summary
+        typer.echo("see it in a browser: .venv/bin/chainwatch serve  (then open http://127.0.0.1:8000/)", err=True)
 
     @app.command("run")
     def run(

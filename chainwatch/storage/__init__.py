@@ -7,7 +7,8 @@
 - `crawl_runs`: one row per (run, source), run locks, retention.
 - `labels`: the taxonomy synced into `labels`.
 - `classifications`: classifier outputs, pending articles, model versions.
-- `digests`: rendered digests per (week, format).
+- `digests`: rendered digests per (week, format), and reading them back.
+- `browse`: the read queries of the web app and its API (listings, one article, label weeks, runs).
 
 Every function takes an open cursor, so a caller decides the transaction. Inline statements live in
 these modules; longer read queries are .sql files under sql/ (chainwatch.sqlfiles).

@@ -9,6 +9,7 @@
 -- Without --label; see matches_label.sql.
 --   since, until  timestamptz or NULL: since <= published_at < until
 --   lang, source  text or NULL
+--   category      'news' | 'official' or NULL: the source's category
 --   id_lo, id_hi  the window; blocks  its blocks, as tsquery text
 SELECT a.id
 FROM articles a
@@ -18,6 +19,7 @@ WHERE CASE WHEN %(blocks)s::tsquery IS NULL THEN a.tsv @@ %(tsq)s::tsquery
   AND (%(until)s::timestamptz IS NULL OR a.published_at < %(until)s::timestamptz)
   AND (%(lang)s::text IS NULL OR a.lang = %(lang)s::text)
   AND (%(source)s::text IS NULL OR a.source_id = %(source)s::text)
+  AND (%(category)s::text IS NULL OR a.source_id IN (SELECT s.id FROM sources s WHERE s.category = %(category)s::text))
   AND a.id > %(id_lo)s AND a.id <= %(id_hi)s
 ORDER BY a.id DESC
 LIMIT %(pool)s;

@@ -4,6 +4,7 @@
 -- base tables so that the window also reaches classifications_label_positive (label, article_id) as
 -- a range: the planner can read the label's articles in the window newest first and stop after
 -- pool matches, or start from the GIN index when the words are rarer than the label.
+-- min_score: the label's probability at least this (0 for any positive). category: as matches.sql.
 -- tests/storage/test_search.py checks that it agrees with the view.
 SELECT c.article_id
 FROM classifications c
@@ -11,6 +12,7 @@ JOIN classified_articles ca ON ca.article_id = c.article_id AND ca.model_version
 JOIN articles a ON a.id = c.article_id
 WHERE c.label = %(label)s::text
   AND c.positive
+  AND c.probability >= %(min_score)s::real
   AND c.article_id > %(id_lo)s AND c.article_id <= %(id_hi)s
   AND a.id > %(id_lo)s AND a.id <= %(id_hi)s
   AND NOT EXISTS (
@@ -23,5 +25,6 @@ WHERE c.label = %(label)s::text
   AND (%(until)s::timestamptz IS NULL OR a.published_at < %(until)s::timestamptz)
   AND (%(lang)s::text IS NULL OR a.lang = %(lang)s::text)
   AND (%(source)s::text IS NULL OR a.source_id = %(source)s::text)
+  AND (%(category)s::text IS NULL OR a.source_id IN (SELECT s.id FROM sources s WHERE s.category = %(category)s::text))
 ORDER BY c.article_id DESC
 LIMIT %(pool)s;

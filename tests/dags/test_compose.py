@@ -31,6 +31,7 @@ LONG_RUNNING = {
     "airflow-dag-processor",
     "airflow-triggerer",
     "airflow-worker",
+    "web",
 }
 AIRFLOW_SERVICES = {
     "airflow-apiserver",
@@ -48,6 +49,7 @@ SECRET_VARS = (
     "AIRFLOW_FERNET_KEY",
     "AIRFLOW_JWT_SECRET",
     "AIRFLOW_API_SECRET_KEY",
+    "CHAINWATCH_API_TOKEN",
 )
 
 
@@ -150,9 +152,11 @@ def test_celery_executor_and_scalable_workers(config):
         assert "container_name" not in svc, f"{name}: a fixed container name prevents --scale"
     assert "ports" not in services["airflow-worker"]
     published = {name: svc["ports"] for name, svc in services.items() if svc.get("ports")}
-    assert list(published) == ["airflow-apiserver"]
+    assert sorted(published) == ["airflow-apiserver", "web"]
     (port,) = published["airflow-apiserver"]
     assert (port["target"], port["published"], port["host_ip"]) == (8080, "8080", "127.0.0.1")
+    (port,) = published["web"]
+    assert (port["target"], port["published"], port["host_ip"]) == (8000, "8000", "127.0.0.1")
 
 
 def test_secrets_come_from_the_env_file(config, secret_values):
@@ -256,3 +260,12 @@ def test_env_files_stay_out_of_git_and_the_image():
     assert ".env" in ignore and ".venv" in ignore and ".git" in ignore and ".chainwatch" in ignore
     proc = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT, capture_output=True, timeout=30)
     assert proc.returncode == 0, ".env must be git-ignored"
+
+
+def test_web_app_serves_read_only_with_a_token(config, secret_values):
+    web = config["services"]["web"]
+    assert web["command"][:2] == ["chainwatch", "serve"] and "0.0.0.0" in web["command"]
+    assert web["environment"]["CHAINWATCH_API_TOKEN"] == secret_values["CHAINWATCH_API_TOKEN"]
+    assert web["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    script = config["configs"]["postgres-init"]["content"]
+    assert "CREATE ROLE chainwatch_reader NOLOGIN" in script and 'GRANT chainwatch_reader TO :"cw_user"' in script

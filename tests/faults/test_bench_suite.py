@@ -88,6 +88,7 @@ def test_quick_suite_writes_every_metric(tmp_path):
     assert result["parts"]["ingest"]["figures"]["ingest_stored"] == 200
     assert result["parts"]["digest"]["figures"]["digest_articles"] == 2000
     assert result["parts"]["search"]["figures"]["search_rows"] == 2000
+    assert result["parts"]["web"]["figures"]["web_rows"] == 2000
     assert result["machine"]["cpus"] >= 1 and result["machine"]["postgresql"][:1].isdigit()
     # the table printed is the one stored, one line per metric
     assert proc.stdout.strip() == result["table"]

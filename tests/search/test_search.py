@@ -240,7 +240,19 @@ def test_cli_json(ids, monkeypatch, capsys):
     assert code == 0
     rows = json.loads(out)
     assert {r["article_id"] for r in rows} == {ids["tc_coindesk"], ids["tc_decrypt"]}
-    assert set(rows[0]) == {"article_id", "title", "url", "source", "published_at", "lang", "rank", "snippet", "labels"}
+    assert set(rows[0]) == {
+        "article_id",
+        "title",
+        "url",
+        "source",
+        "published_at",
+        "lang",
+        "rank",
+        "snippet",
+        "labels",
+        "scores",
+    }
+    assert len(rows[0]["scores"]) == len(rows[0]["labels"])
     datetime.fromisoformat(rows[0]["published_at"])
 
 

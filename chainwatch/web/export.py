@@ -1,0 +1,62 @@
+"""Search results as CSV and JSON files. Cells a spreadsheet would run as a formula (=, +, -, @,
+tab, carriage return first) get a leading apostrophe: scraped titles are attacker-controlled."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+from chainwatch.web.rendering import plain_snippet
+
+COLUMNS = (
+    "id",
+    "published_at",
+    "source",
+    "source_name",
+    "category",
+    "lang",
+    "title",
+    "url",
+    "labels",
+    "snippet",
+    "rank",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    text = "" if value is None else value.isoformat() if isinstance(value, datetime) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _row(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **item,
+        "labels": ";".join(f"{lab['label']}:{lab['score']:.3f}" for lab in item["labels"]),
+        "snippet": plain_snippet(item["snippet"]),
+    }
+
+
+def to_csv(items: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for item in items:
+        row = _row(item)
+        writer.writerow([neutralise(row[c]) for c in COLUMNS])
+    return out.getvalue()
+
+
+def to_json(items: list[dict[str, Any]], query: dict[str, str]) -> str:
+    rows = [
+        {
+            **item,
+            "snippet": plain_snippet(item["snippet"]),
+            "published_at": item["published_at"].isoformat() if item["published_at"] else None,
+        }
+        for item in items
+    ]
+    return json.dumps({"query": query, "count": len(rows), "articles": rows}, ensure_ascii=False, indent=1)
