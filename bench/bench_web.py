@@ -50,7 +50,7 @@ def workload() -> tuple[list[dict], list[dict]]:
     filtered = [
         api_params(q, kw, EXTRA_FILTERS[i % len(EXTRA_FILTERS)]) for i, (q, kw) in enumerate(bench_search.QUERIES) if kw
     ]
-    filtered += [api_params(q, {}, EXTRA_FILTERS[i % 3]) for i, (q, _) in enumerate(plain[:10])]
+    filtered += [api_params(p["q"], {}, EXTRA_FILTERS[i % 3]) for i, p in enumerate(plain[:10])]
     for p in filtered:  # the API pages 1-100 rows
         p["limit"] = str(min(int(p.get("limit", 20)), 100))
     return plain, filtered
