@@ -6,8 +6,10 @@ It serves a snapshot folder laid out as `<root>/<host>/<path>` and answers two w
   127.0.0.1;
 - directly (`http://127.0.0.1:PORT/<host>/<path>`), to look at a page in a browser.
 
-`<root>/manifest.json` (optional) maps "host/path" to {"file", "content_type", "status",
-"headers"}; without an entry, "/" and "dir/" map to index.html and the type is guessed.
+`<root>/manifest.json` (optional) maps "host/path" (or "host/path?query", looked up first, for
+APIs that differ only by their query) to {"file", "content_type", "status", "headers"}; without an
+entry, "/" and "dir/" map to index.html and the type is guessed. POST is answered like GET (the
+body is read and ignored): JSON APIs that take a POST body replay their saved response.
 A `faults` mapping ("host/path" -> callable(handler) -> bool) lets tests inject errors.
 """
 
@@ -46,13 +48,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # quiet by default; count instead
         log.debug("replay: " + fmt, *args)
 
-    def _target(self) -> tuple[str, str]:
+    def _target(self) -> tuple[str, str, str]:
         if self.path.startswith(("http://", "https://")):
             parts = urlsplit(self.path)
-            return parts.hostname or "", parts.path or "/"
+            return parts.hostname or "", parts.path or "/", parts.query
         parts = urlsplit(self.path)
         segs = parts.path.lstrip("/").split("/", 1)
-        return segs[0], "/" + (segs[1] if len(segs) > 1 else "")
+        return segs[0], "/" + (segs[1] if len(segs) > 1 else ""), parts.query
 
     def do_GET(self):  # noqa: N802 (http.server naming)
         self._serve(send_body=True)
@@ -60,15 +62,21 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):  # noqa: N802
         self._serve(send_body=False)
 
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(min(length, 1 << 20))
+        self._serve(send_body=True)
+
     def _serve(self, send_body: bool) -> None:
-        host, path = self._target()
+        host, path, query = self._target()
         host = host.lower().removeprefix("www.") if self.server.strip_www else host.lower()
         key = f"{host}{unquote(path)}"
         self.server.count(key)
         fault = self.server.faults.get(key)
         if fault is not None and fault(self):
             return
-        entry = self.server.manifest.get(key, {})
+        entry = (query and self.server.manifest.get(f"{key}?{query}")) or self.server.manifest.get(key, {})
         rel = entry.get("file") or (key + "index.html" if key.endswith("/") else key)
         file = (self.server.root / rel).resolve()
         if self.server.root not in file.parents or not file.is_file():

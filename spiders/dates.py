@@ -50,12 +50,6 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(dt: datetime, tz: str | None) -> datetime:
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=_zone(tz))
-    return dt.astimezone(UTC)
-
-
 def not_future(dt: datetime | None, now: datetime | None = None) -> datetime | None:
     """The date if plausible (clamped to now within FUTURE_SKEW), else None."""
     if dt is None:
@@ -66,9 +60,14 @@ def not_future(dt: datetime | None, now: datetime | None = None) -> datetime | N
     return min(dt, now)
 
 
+def _localise(dt: datetime, tz: str | None) -> datetime:
+    """Aware, keeping the offset the date was written with (the source's zone when it had none)."""
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=_zone(tz))
+
+
 def _build(y, mo, d, h=None, mi=None, s=None, tz=None) -> datetime | None:
     try:
-        return _aware(datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)), tz)
+        return _localise(datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)), tz)
     except ValueError:
         return None
 
@@ -144,13 +143,27 @@ def parse_date(
     value: str | datetime | date | None, *, tz: str | None = "UTC", now: datetime | None = None
 ) -> datetime | None:
     """A publication date as aware UTC, or None when the value holds no plausible date."""
+    local = parse_local(value, tz=tz, now=now)
+    return local.astimezone(UTC) if local is not None else None
+
+
+def local_day(value: datetime | None) -> date | None:
+    """The publisher's own calendar day of a parse_local result (2020-02-15T07:00+09:00 is the 15th)."""
+    return value.date() if value is not None else None
+
+
+def parse_local(
+    value: str | datetime | date | None, *, tz: str | None = "UTC", now: datetime | None = None
+) -> datetime | None:
+    """A publication date, aware in the offset it was written with (the source's zone when it had
+    none), or None when the value holds no plausible date. parse_date is this in UTC."""
     now = now or _utcnow()
     if value is None:
         return None
     if isinstance(value, datetime):
-        return not_future(_aware(value, tz), now)
+        return _plausible(_localise(value, tz), now)
     if isinstance(value, date):
-        return not_future(_aware(datetime.combine(value, time()), tz), now)
+        return _plausible(_localise(datetime.combine(value, time()), tz), now)
     text = str(value).strip()
     if not text or len(text) > 200:
         return None
@@ -162,9 +175,17 @@ def parse_date(
             dt = None
     if dt is None:
         dt = _parse_chinese(text, tz, now)
+        if dt is not None and dt.tzinfo is UTC:  # relative forms (3小时前) are computed in UTC
+            dt = dt.astimezone(_zone(tz))
     if dt is None:
         dt = _parse_english(text, tz)
-    return not_future(_aware(dt, tz), now) if dt is not None else None
+    return _plausible(_localise(dt, tz), now) if dt is not None else None
+
+
+def _plausible(local: datetime, now: datetime) -> datetime | None:
+    """not_future, keeping the local offset (a clamped date becomes now in that offset)."""
+    checked = not_future(local.astimezone(UTC), now)
+    return checked.astimezone(local.tzinfo) if checked is not None else None
 
 
 _LABELLED = re.compile(r"(?:发布时间|發布時間|发布日期|發布日期|日期|时间|時間|发表于|發表於)\s*[:：]?\s*")

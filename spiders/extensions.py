@@ -82,16 +82,28 @@ class RunRecorder:
             _start_progress(self.interval)
 
     def status(self, reason: str) -> tuple[str, str | None]:
-        """ok | degraded | failed | interrupted, with a note saying why when not ok."""
+        """ok | degraded | blocked | js_required | failed | interrupted, with a note saying why when not ok.
+
+        `blocked` / `js_required`: the pages were bot challenges, login or consent walls, or script-only
+        shells, and nothing was read (every entry page walled, or no item came through)."""
         if reason in ("shutdown", "cancelled"):
             return "interrupted", "crawl stopped before it finished"
         if reason != "finished":
             return "failed", f"spider closed: {reason}"
         get = self.crawler.stats.get_value
         stats = self.run_stats()
+        walled = st.walled_counts(self.crawler)
+        if walled and (get(st.ENTRY_OK, 0) == 0 or stats.items_stored + stats.items_skipped == 0):
+            kind = max(sorted(walled), key=walled.__getitem__)
+            return kind, (
+                f"{sum(walled.values())} page(s) behind a bot wall or script-only "
+                f"({', '.join(f'{k} {v}' for k, v in sorted(walled.items()))}); nothing read"
+            )
         if get(st.ENTRY_OK, 0) == 0:
-            return "failed", "no feed, sitemap or listing page could be read"
+            return "failed", "no feed, sitemap, listing or API could be read"
         notes = []
+        if walled:
+            notes.append(f"{sum(walled.values())} page(s) behind a bot wall or script-only")
         if get(st.ENTRY_FAILED, 0):
             notes.append(f"{get(st.ENTRY_FAILED)} entry page(s) failed")
         tried = get(st.EXTRACTED, 0) + get(st.NOT_EXTRACTED, 0)

@@ -45,6 +45,9 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # C0 controls other than tab and line breaks: libxml2's HTML parser drops the rest of the page at one
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|_)\s+")
+# Where a site appends or prepends its name: spaced dashes, bars, colons, bullets, guillemets, and
+# the unspaced "_" "|" "｜" "-" of Chinese titles ("标题_金色财经").
+_SITE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»‹›]\s+|\s*[|｜_]\s*|(?<=[\u4e00-\u9fff])\s*[-–—]\s*(?=\S)|\s+[-–—]+$")
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,50 @@ def _clean_title(meta, domain: str) -> str | None:
                 return " - ".join(kept)
         return html_title
     return h1
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", normalise(text))
+
+
+def strip_site_name(title: str, names: list[str]) -> str:
+    """The title without the site's name at its start or end ("… – TechCrunch", "金色财经 | …").
+
+    A part is the site's name when, squashed (no case, spaces, punctuation), it equals, contains or
+    sits inside one of `names` (og:site_name, the registry name and its words, the domain's label).
+    The title is never emptied, and a part is only dropped when a separator sets it apart."""
+    wanted = {_squash(n) for n in names if n and len(_squash(n)) >= 3}
+    if not wanted or not title:
+        return title
+    parts = [p for p in _SITE_SEPARATORS.split(title)]
+    seps = _SITE_SEPARATORS.findall(title)
+    if len(parts) < 2:
+        return title
+
+    def is_site(part: str) -> bool:
+        p = _squash(part)
+        return bool(p) and any(p == w or (len(p) >= 3 and (p in w or w in p) and len(p) <= len(w) + 12) for w in wanted)
+
+    start, end = 0, len(parts)
+    while end - start > 1 and is_site(parts[end - 1]):
+        end -= 1
+    while end - start > 1 and is_site(parts[start]):
+        start += 1
+    if (start, end) == (0, len(parts)):
+        return title
+    kept = parts[start]
+    for i in range(start + 1, end):
+        kept += seps[i - 1] + parts[i]
+    return kept.strip() or title
+
+
+def site_names(meta, source: Source | None, domain: str) -> list[str]:
+    """Names a site may put in its titles: og:site_name, the registry name (and its parts), the domain label."""
+    names = [meta.site_name or "", domain.split(".")[0]]
+    if source is not None:
+        names.append(source.name)
+        names.extend(re.split(r"[\s()（）]+", source.name))
+    return [n for n in names if n]
 
 
 def _plain(text: str | None) -> str:
@@ -217,7 +264,9 @@ def extract(
         site, parser_used = parser.parse(tree, url) or {}, f"{src.parser}@{parser.version}"
 
     domain = (urlsplit(url).hostname or "").removeprefix("www.")
-    title = site.get("title") or _clean_title(meta, domain) or clean_space(hints.title)
+    title = site.get("title") or strip_site_name(
+        _clean_title(meta, domain) or clean_space(hints.title), site_names(meta, src, domain)
+    )
     if not title:
         return ExtractionFailure("no_title", "no title in metadata, <title>, <h1> or the feed", url)
     text = _drop_title_line((site.get("text") or _main_text(tree, url, title, meta, hints)).strip(), title)
@@ -250,6 +299,52 @@ def extract(
         lead=clean_space(lead)[:LEAD_MAX] or None,
         extra=extra,
     )
+
+
+def extract_inline(
+    url: str,
+    body: str,
+    *,
+    source: str | Source | None = None,
+    hints: Hints | None = None,
+    fetched_at: datetime | None = None,
+) -> Article | ExtractionFailure:
+    """An article whose whole text came with its link (an API's flash item, a detail JSON), not from its page."""
+    hints = hints or Hints()
+    src = _resolve_source(source)
+    tz = src.timezone if src else "UTC"
+    try:
+        canonical = canonical_url(url)
+    except ValueError:
+        return ExtractionFailure("bad_url", f"not a web address: {url!r}", url)
+    text = _plain(_CONTROL_CHARS.sub(" ", body or ""))
+    if sum(ch.isalnum() for ch in text) < MIN_TEXT:
+        return ExtractionFailure("no_text", f"only {len(text)} characters of text found", url)
+    # Flash items often have no headline (or repeat it as the first line): the first sentence then serves.
+    title = clean_space(_plain(hints.title)) or _first_sentence(text)
+    text = _drop_title_line(text, title)
+    lead = clean_space(_plain(hints.summary).split("\n")[0]) or text.split("\n")[0]
+    domain = (urlsplit(url).hostname or "").removeprefix("www.")
+    return Article(
+        url=url,
+        canonical_url=canonical,
+        source=src.id if src else domain,
+        title=title[:1000],
+        text=text,
+        published=parse_date(hints.published, tz=tz),
+        lang=detect_language(f"{title}\n{text}", fallback=src.lang if src else None),
+        content_hash=content_hash(title, text),
+        fetched_at=fetched_at or datetime.now(UTC),
+        lead=lead[:LEAD_MAX] or None,
+        extra={"from": "api"},
+    )
+
+
+def _first_sentence(text: str, limit: int = 80) -> str:
+    first = text.split("\n", 1)[0]
+    cut = re.search(r"[。！？!?]|\.\s", first)
+    sentence = first[: cut.end()].strip() if cut else first
+    return sentence if len(sentence) <= limit else sentence[:limit].rstrip() + "…"
 
 
 def _main_text(tree, url: str, title: str, meta, hints: Hints) -> str:

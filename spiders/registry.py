@@ -1,13 +1,17 @@
 """The source registry: one short declarative entry per publisher, in spiders/sources/<id>.yaml.
 
 Like Fundus's publisher entries, an entry is configuration: where to discover articles (RSS or
-Atom feeds, news sitemaps, listing pages with a CSS/XPath link selector) and, only when generic
-extraction fails on that site, a small site parser (spiders/parsers/). `verified: false` marks
-addresses that could not be checked against the live site; `notes` says where they came from.
+Atom feeds, news sitemaps, listing pages with a CSS/XPath link selector, the JSON endpoints a
+site's own pages read) and, only when generic extraction fails on that site, a small site parser
+(spiders/parsers/). `evidence` cites where each address is documented or used in public code
+(repository and path, or the publisher's documentation page); `verified: false` marks addresses
+that could not be checked against the live site from here; `notes` says what is known.
+`category: official` marks regulators and public bodies: their items are flagged official.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -18,7 +22,9 @@ import yaml
 from chainwatch.errors import ChainWatchError
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
-KINDS = ("feed", "sitemap", "listing")
+KINDS = ("feed", "sitemap", "listing", "api")
+API_DECODINGS = ("base64-zlib",)
+API_METHODS = ("GET", "POST")
 CATEGORIES = ("news", "official")
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
@@ -34,6 +40,54 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class ApiEndpoint:
+    """A JSON endpoint listing articles; paths and templates as in spiders.discovery.api."""
+
+    url: str
+    items: str  # path to the list of items, e.g. "data.list"
+    link: str  # path to the article URL, or a template "https://x/{id}"
+    title: str | None = "title"
+    published: str | None = None  # path to the date (text, or Unix seconds/milliseconds)
+    summary: str | None = None
+    body: str | None = None  # path to the whole text: the item is stored without fetching its page
+    detail: str | None = None  # template of a JSON URL holding one item's whole text (the page needs JS)
+    detail_body: str | None = None  # path to the text in that JSON (HTML allowed)
+    method: str = "GET"
+    form: tuple[tuple[str, str], ...] = ()  # POST form fields
+    json_body: str | None = None  # POST JSON body, as JSON text
+    decode: str | None = None  # "base64-zlib": items path "holder > inner" names a packed list
+
+    @classmethod
+    def from_dict(cls, item, origin: str) -> ApiEndpoint:
+        if not isinstance(item, dict) or not item.get("url") or not item.get("items") or not item.get("link"):
+            raise RegistryError(f"{origin}: each api needs `url`, `items` (a path) and `link` (a path or template)")
+        known = {f.name for f in fields(cls)} | {"json"}
+        unknown = set(item) - known
+        if unknown:
+            raise RegistryError(f"{origin}: unknown api field(s) {', '.join(sorted(unknown))}")
+        values = {k: v for k, v in item.items() if k not in ("form", "json")}
+        values["form"] = tuple((str(k), str(v)) for k, v in (item.get("form") or {}).items())
+        if item.get("json") is not None:
+            values["json_body"] = json.dumps(item["json"], ensure_ascii=False, sort_keys=True)
+        endpoint = cls(**values)
+        if endpoint.method not in API_METHODS:
+            raise RegistryError(f"{origin}: api method must be one of {', '.join(API_METHODS)}")
+        if bool(endpoint.detail) != bool(endpoint.detail_body):
+            raise RegistryError(f"{origin}: api `detail` and `detail_body` go together")
+        if endpoint.decode is not None and endpoint.decode not in API_DECODINGS:
+            raise RegistryError(f"{origin}: api decode must be one of {', '.join(API_DECODINGS)}")
+        return endpoint
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["form"] = dict(self.form)
+        data.pop("json_body")
+        if self.json_body is not None:
+            data["json"] = json.loads(self.json_body)
+        return data
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     name: str
@@ -44,6 +98,7 @@ class Source:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listings: tuple[Listing, ...] = ()
+    apis: tuple[ApiEndpoint, ...] = ()
     allowed_domains: tuple[str, ...] = ()  # always includes domain and the entry pages' hosts
     article_pattern: str | None = None  # regex an article URL must match (sitemaps, listings)
     parser: str | None = None  # module in spiders.parsers, e.g. "pbc"
@@ -52,16 +107,22 @@ class Source:
     download_delay: float | None = None  # per-source politeness override (seconds)
     enabled: bool = True
     verified: bool = False  # addresses checked against the live site
+    evidence: str = ""  # where the addresses are documented or used in public code
     notes: str = ""
 
     @property
+    def official(self) -> bool:
+        return self.category == "official"
+
+    @property
     def entry_urls(self) -> list[str]:
-        return [*self.feeds, *self.sitemaps, *(lst.url for lst in self.listings)]
+        return [*self.feeds, *self.sitemaps, *(lst.url for lst in self.listings), *(api.url for api in self.apis)]
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["feeds"], data["sitemaps"] = list(self.feeds), list(self.sitemaps)
         data["listings"] = [asdict(lst) for lst in self.listings]
+        data["apis"] = [api.to_dict() for api in self.apis]
         data["allowed_domains"] = list(self.allowed_domains)
         return data
 
@@ -83,12 +144,26 @@ class Source:
                 raise RegistryError(f"{origin}: each listing needs `url` and `links` (a CSS/XPath selector)")
             listings.append(Listing(url=item["url"], links=item["links"]))
         values["listings"] = tuple(listings)
+        values["apis"] = tuple(ApiEndpoint.from_dict(item, origin) for item in values.get("apis") or ())
         if "kind" not in data:
-            values["kind"] = "feed" if values["feeds"] else "sitemap" if values["sitemaps"] else "listing"
+            values["kind"] = (
+                "api"
+                if values["apis"]
+                else "feed"
+                if values["feeds"]
+                else "sitemap"
+                if values["sitemaps"]
+                else "listing"
+            )
         domain = str(values["domain"]).lower().removeprefix("www.")
         values["domain"] = domain
         hosts = [domain, *(values.get("allowed_domains") or ())]
-        for url in [*values["feeds"], *values["sitemaps"], *(lst.url for lst in listings)]:
+        for url in [
+            *values["feeds"],
+            *values["sitemaps"],
+            *(lst.url for lst in listings),
+            *(api.url for api in values["apis"]),
+        ]:
             hosts.append((urlsplit(url).hostname or "").removeprefix("www."))
         values["allowed_domains"] = tuple(dict.fromkeys(h for h in hosts if h))
         source = cls(**values)
@@ -103,7 +178,8 @@ class Source:
         if self.category not in CATEGORIES:
             raise RegistryError(f"{origin}: category must be one of {', '.join(CATEGORIES)}")
         if not self.entry_urls:
-            raise RegistryError(f"{origin}: needs at least one feed, sitemap or listing")
+            raise RegistryError(f"{origin}: needs at least one feed, sitemap, listing or api")
+
         for url in self.entry_urls:
             if urlsplit(url).scheme not in ("http", "https"):
                 raise RegistryError(f"{origin}: not a web address: {url}")
@@ -124,6 +200,8 @@ def _read(path: Path) -> Source:
     source = Source.from_dict(data, origin=path.name)
     if path.stem != source.id:
         raise RegistryError(f"{path.name}: file name must be the id ({source.id}.yaml)")
+    if not source.evidence.strip():
+        raise RegistryError(f"{path.name}: needs `evidence`: where its addresses are documented or used in public code")
     return source
 
 

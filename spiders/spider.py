@@ -1,9 +1,12 @@
 """The one spider class: a registry entry tells it where to start; every source runs its own instance.
 
-Entry pages (feeds, sitemaps, listings) are turned into links by spiders.discovery; each link is
-canonicalised and skipped when already stored (unless refetching), seen this run, off-site or over
-the source's item limit; the rest are fetched and extracted into Article items. Every failure is a
-log line plus a counter (spiders.stats), never an exception that stops the crawl.
+Entry pages (feeds, sitemaps, listings, JSON APIs) are turned into links by spiders.discovery; each
+link is canonicalised and skipped when already stored (unless refetching), seen this run, off-site or
+over the source's item limit; the rest are fetched and extracted into Article items. An API item that
+carries its whole text is stored without fetching its page; one whose page is a script shell has its
+text fetched from the API's detail JSON. A bot challenge, login or consent wall or a script-only page
+(spiders.walls) is counted as `blocked` or `js_required`, never read as a page with no links. Every
+failure is a log line plus a counter (spiders.stats), never an exception that stops the crawl.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from chainwatch.storage.crawl_runs import last_finished_start
 from spiders import stats as st
 from spiders.canonical import canonical_url
 from spiders.discovery import BadEntryPage, Link
+from spiders.discovery.api import detail_text, parse_api
 from spiders.discovery.feed import parse_feed
 from spiders.discovery.listing import parse_listing
 from spiders.discovery.sitemap import parse_sitemap
-from spiders.extract import Hints, extract
+from spiders.extract import Hints, extract, extract_inline
 from spiders.middlewares import ORIGINAL_URL
-from spiders.registry import Source, get_source
+from spiders.registry import ApiEndpoint, Source, get_source
+from spiders.walls import detect_wall
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +81,10 @@ class SourceSpider(scrapy.Spider):
             yield self._entry(url, "sitemap")
         for listing in self.source.listings:
             yield self._entry(listing.url, "listing", selector=listing.links)
+        for index, api in enumerate(self.source.apis):
+            yield self._api_entry(api, index)
 
     def _load_state(self) -> None:
-
         with transaction() as cur:
             self.stored = stored_urls(cur, self.source.id)
             self.sitemaps_since = last_finished_start(cur, self.source.id)
@@ -93,11 +99,58 @@ class SourceSpider(scrapy.Spider):
             meta={"cw_role": "entry", "cw_kind": kind, "cw_selector": selector},
         )
 
+    def _api_entry(self, api: ApiEndpoint, index: int):
+        meta = {"cw_role": "entry", "cw_kind": "api", "cw_api": index}
+        if api.method == "POST" and api.json_body is not None:
+            return scrapy.Request(
+                api.url,
+                method="POST",
+                body=api.json_body.encode("utf-8"),
+                priority=10,
+                headers={"Content-Type": "application/json", "Accept": "application/json"},
+                callback=self.parse_entry,
+                errback=self.on_error,
+                dont_filter=True,
+                meta=meta,
+            )
+        if api.method == "POST":
+            return scrapy.FormRequest(
+                api.url,
+                formdata=dict(api.form),
+                priority=10,
+                callback=self.parse_entry,
+                errback=self.on_error,
+                dont_filter=True,
+                meta=meta,
+            )
+        return scrapy.Request(
+            api.url,
+            callback=self.parse_entry,
+            errback=self.on_error,
+            priority=10,
+            dont_filter=True,
+            headers={"Accept": "application/json"},
+            meta=meta,
+        )
+
+    def _walled(self, response, what: str) -> bool:
+        """Count a bot wall or script-only page (True), or say the response is what it claims (False)."""
+        wall = detect_wall(response.status, response.headers, response.body)
+        if wall is None:
+            return False
+        st.count_wall(self.crawler, wall, f"{what} {real_url(response)}")
+        return True
+
     # -- entry pages -> links -----------------------------------------------------------------
     def parse_entry(self, response):
         kind, url = response.meta["cw_kind"], real_url(response)
+        if self._walled(response, kind):
+            self.crawler.stats.inc_value(st.ENTRY_FAILED)
+            return
         try:
-            if kind == "feed":
+            if kind == "api":
+                found = parse_api(response.body, url, self.source.apis[response.meta["cw_api"]])
+            elif kind == "feed":
                 found = parse_feed(response.body, url)
             elif kind == "sitemap":
                 found = parse_sitemap(response.body, url, since=self.sitemaps_since)
@@ -115,11 +168,11 @@ class SourceSpider(scrapy.Spider):
         for child in found.follow:
             yield self._entry(child, "sitemap", dont_filter=False)
         for link in found.links:
-            request = self._article_request(link)
+            request = self._article_request(link, api=response.meta.get("cw_api"))
             if request is not None:
                 yield request
 
-    def _article_request(self, link: Link):
+    def _article_request(self, link: Link, api: int | None = None):
         try:
             canonical = canonical_url(link.url)
         except ValueError:
@@ -141,9 +194,51 @@ class SourceSpider(scrapy.Spider):
             self.crawler.stats.inc_value("cw/over_item_limit")
             return None
         self.queued += 1
+        if link.body:
+            return self._inline_article(link.url, link.body, link)
+        if link.detail and api is not None:
+            return scrapy.Request(
+                link.detail,
+                callback=self.parse_detail,
+                errback=self.on_error,
+                headers={"Accept": "application/json"},
+                meta={"cw_role": "article", "cw_link": link, "cw_api": api},
+            )
         return scrapy.Request(
             link.url, callback=self.parse_article, errback=self.on_error, meta={"cw_role": "article", "cw_link": link}
         )
+
+    def _inline_article(self, url: str, body: str, link: Link):
+        result = extract_inline(
+            url, body, source=self.source, hints=Hints(title=link.title, published=link.published, summary=link.summary)
+        )
+        if not result:
+            self.crawler.stats.inc_value(st.NOT_EXTRACTED)
+            st.count_error(self.crawler, result.kind, f"{url}: {result.message}")
+            return None
+        self.crawler.stats.inc_value(st.EXTRACTED)
+        return result
+
+    def parse_detail(self, response):
+        """An API item's detail JSON -> the article, stored under the item's page address."""
+        link: Link = response.meta["cw_link"]
+        if self._walled(response, "detail"):
+            self.crawler.stats.inc_value(st.NOT_EXTRACTED)
+            return
+        path = self.source.apis[response.meta["cw_api"]].detail_body or ""
+        try:
+            body = detail_text(response.body, path)
+        except BadEntryPage as exc:
+            self.crawler.stats.inc_value(st.NOT_EXTRACTED)
+            st.count_error(self.crawler, exc.kind, f"detail {real_url(response)}: {exc.message}")
+            return
+        if not body:
+            self.crawler.stats.inc_value(st.NOT_EXTRACTED)
+            st.count_error(self.crawler, "no_text", f"detail {real_url(response)}: nothing at {path!r}")
+            return
+        article = self._inline_article(link.url, body, link)
+        if article is not None:
+            yield article
 
     # -- article pages -> Article items ---------------------------------------------------------
     def parse_article(self, response):
@@ -153,6 +248,9 @@ class SourceSpider(scrapy.Spider):
         if ctype.lower().startswith(_NOT_HTML_TYPES):
             self.crawler.stats.inc_value(st.NOT_EXTRACTED)
             st.count_error(self.crawler, "not_html", f"{url}: served as {ctype}")
+            return
+        if self._walled(response, "article"):
+            self.crawler.stats.inc_value(st.NOT_EXTRACTED)
             return
         result = extract(
             response.body,
@@ -180,6 +278,14 @@ class SourceSpider(scrapy.Spider):
         url = request.meta.get(ORIGINAL_URL, request.url)
         if role == "entry":
             self.crawler.stats.inc_value(st.ENTRY_FAILED)
+        response = getattr(failure.value, "response", None)
+        if response is not None:  # a 403/503 challenge page is a wall, not just an HTTP error
+            wall = detect_wall(response.status, response.headers, response.body)
+            if wall is not None:
+                if role == "article":
+                    self.crawler.stats.inc_value(st.NOT_EXTRACTED)
+                st.count_wall(self.crawler, wall, f"{role} {url}")
+                return
         st.count_error(
             self.crawler,
             kind,

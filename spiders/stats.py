@@ -22,6 +22,7 @@ ENTRY_FAILED = "cw/entry_failed"
 EXTRACTED = "cw/extracted"  # article pages that gave an article
 NOT_EXTRACTED = "cw/not_extracted"
 ERROR_PREFIX = "cw/error/"
+WALLED_PREFIX = "cw/walled/"  # + blocked | js_required: pages that were a bot wall or a script shell
 
 log = logging.getLogger("spiders")
 
@@ -31,6 +32,20 @@ def count_error(crawler, kind: str, message: str, *, level: int = logging.WARNIN
     crawler.stats.inc_value(ERROR_PREFIX + kind)
     spider = crawler.spider
     log.log(level, "%s: %s: %s", spider.name if spider else "?", kind, message)
+
+
+def count_wall(crawler, wall, what: str) -> None:
+    """A walled page: counted under its kind (blocked | js_required) as an error and as a wall."""
+    crawler.stats.inc_value(WALLED_PREFIX + wall.kind)
+    count_error(crawler, wall.kind, f"{what}: {wall.message()}")
+
+
+def walled_counts(crawler) -> dict[str, int]:
+    return {
+        key[len(WALLED_PREFIX) :]: value
+        for key, value in crawler.stats.get_stats().items()
+        if key.startswith(WALLED_PREFIX) and value
+    }
 
 
 def error_counts(crawler) -> dict[str, int]:

@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
 
     @sources_app.command("status")
     def sources_status() -> None:
-        """Each source's last run and health (ok, degraded, failing, no_items, never_run)."""
+        """Each source's last run and health (ok, quiet, degraded, blocked, js_required, failing, no_items, never_run)."""
 
         with db.transaction() as cur:
             sync_sources(cur, load_sources())
@@ -157,6 +157,9 @@ def register(app: typer.Typer) -> None:
         lang: str = typer.Option("en", "--lang", help="Expected language (ISO 639-1)."),
         domain: str | None = typer.Option(None, "--domain", help="Site domain; default: the feed's host."),
         category: str = typer.Option("news", "--category", help="news | official"),
+        evidence: str = typer.Option(
+            ..., "--evidence", help="Where the feed is documented or used in public code (repo and path, or a URL)."
+        ),
         sources_dir: Path | None = typer.Option(None, "--sources-dir", hidden=True),
         fixtures_dir: Path | None = typer.Option(None, "--fixtures-dir", hidden=True),
     ) -> None:
@@ -166,7 +169,14 @@ def register(app: typer.Typer) -> None:
         )
 
         entry, fixture = write_new_source(
-            name, feed, lang=lang, domain=domain, category=category, sources_dir=sources_dir, fixtures_dir=fixtures_dir
+            name,
+            feed,
+            lang=lang,
+            domain=domain,
+            category=category,
+            evidence=evidence,
+            sources_dir=sources_dir,
+            fixtures_dir=fixtures_dir,
         )
         typer.echo(f"wrote {entry}\nwrote {fixture}")
         typer.echo(

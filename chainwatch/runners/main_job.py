@@ -22,7 +22,7 @@ from chainwatch.runners.crawl import crawl
 log = logging.getLogger(__name__)
 
 REPLAY_SITE = config.PROJECT_ROOT / "replay" / "site"
-DEMO_SOURCES = ["cointelegraph", "cryptonews", "cryptopotato"]
+DEMO_SOURCES = ["cointelegraph", "cryptonews", "cryptopotato", "jinse_flash", "blockbeats", "sec"]
 
 
 @dataclass

@@ -22,7 +22,7 @@ from nlp.classifier import load_classifier
 log = logging.getLogger(__name__)
 
 DEFAULT_CRAWL_RUN_RETENTION_DAYS = 90
-DEFAULT_HEALTH_FAIL_ON = ("failing", "degraded")
+DEFAULT_HEALTH_FAIL_ON = ("failing", "degraded", "blocked", "js_required", "no_items")
 
 
 class SourcesUnhealthy(ChainWatchError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
+STATUSES = ("running", "ok", "degraded", "blocked", "js_required", "failed", "interrupted")
 # pg_advisory_lock class id: the crawl that owns a run's rows holds (run_id, source) shared for as long as
 # it runs, on its own session; PostgreSQL drops it when that process dies, however it died.
 RUN_LOCK = 7_263_003

@@ -1,4 +1,4 @@
-"""Finding article links on entry pages: RSS/Atom feeds, news sitemaps, listing pages.
+"""Finding article links on entry pages: RSS/Atom feeds, news sitemaps, listing pages, JSON APIs.
 
 Each kind is a pure function from (bytes, URL) to `Discovered`, so it can be tested without
 Scrapy. A page that cannot be read raises `BadEntryPage` with an error kind for crawl_runs;
@@ -25,6 +25,8 @@ class Link:
     published: str | None = None  # as written in the feed or sitemap
     summary: str | None = None  # feed description / content:encoded (may hold HTML)
     lastmod: datetime | None = None
+    body: str | None = None  # the whole text, when an API item carries it (flash news): no page fetch
+    detail: str | None = None  # a JSON URL holding the whole text (api `detail`), fetched instead of the page
 
 
 @dataclass

@@ -4,13 +4,17 @@ Layout under tests/fixtures/spiders/:
     site/<host>/<path>          one replay snapshot for every source (served by ReplayServer)
     sources/<id>.json           {"pages": [...], "expected": [...]} for one source
 
-A page record: {"url", "file" (under site/), "role" (robots|feed|sitemap|listing|article),
+A page record: {"url", "file" (under site/), "role" (robots|feed|sitemap|listing|api|detail|article),
 "recorded" (date), "origin" (where it came from)}. "expected" is what the crawl must store for
-each article page; spiders.tools.regenerate_expected rewrites it after a deliberate change.
+each article: every article page, every API item that carries its text, every detail JSON;
+spiders.tools.regenerate_expected rewrites it after a deliberate change. An address with a query
+(an API) is saved under a name that includes a hash of the query, and listed in site/manifest.json
+under "host/path?query" so that the replay server tells such addresses apart.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -19,14 +23,15 @@ from urllib.parse import unquote, urlsplit
 from chainwatch.config import PROJECT_ROOT
 from spiders.canonical import canonical_url
 from spiders.discovery import BadEntryPage
+from spiders.discovery.api import detail_text, parse_api
 from spiders.discovery.feed import parse_feed
 from spiders.discovery.listing import parse_listing
 from spiders.discovery.sitemap import parse_sitemap
-from spiders.extract import Hints, extract
+from spiders.extract import Hints, extract, extract_inline
 from spiders.registry import Source
 
 FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "spiders"
-ENTRY_ROLES = ("feed", "sitemap", "listing")
+ENTRY_ROLES = ("feed", "sitemap", "listing", "api")
 
 
 def site_dir(base: Path | None = None) -> Path:
@@ -43,6 +48,33 @@ def site_file(url: str) -> str:
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = unquote(parts.path or "/")
     return host + (path + "index.html" if path.endswith("/") else path)
+
+
+def fixture_file(url: str, role: str) -> str:
+    """site_file, made unique per query for addresses that have one; listing pages get a suffix
+    too, since their address is often also the folder of their articles (/recent-actions and
+    /recent-actions/20190305)."""
+    query = urlsplit(url).query
+    rel = site_file(url)
+    if query or role == "listing":
+        return f"{rel}.{hashlib.sha1(query.encode()).hexdigest()[:10]}"
+    return rel
+
+
+def _add_to_manifest(url: str, rel: str, base: Path | None) -> None:
+    parts = urlsplit(url)
+    if rel == site_file(url):
+        return
+    manifest_path = site_dir(base) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    key = (
+        host + unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    )  # as the replay server looks up
+    manifest[key] = {"file": rel}
+    manifest_path.write_text(
+        json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def load_record(source_id: str, base: Path | None = None) -> dict:
@@ -68,6 +100,8 @@ def sniff_role(url: str, body: bytes, source: Source) -> str:
         return "sitemap"
     if any(url == lst.url for lst in source.listings):
         return "listing"
+    if any(url == api.url for api in source.apis):
+        return "api"
     head = body[:2048].lower()
     if b"<urlset" in head or b"<sitemapindex" in head:
         return "sitemap"
@@ -85,34 +119,34 @@ def record_page(
     base: Path | None = None,
 ) -> dict:
     """Save one page into the snapshot and list it in the source's record."""
-    rel = site_file(url)
+    role = role or sniff_role(url, body, source)
+    rel = fixture_file(url, role)
     target = site_dir(base) / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(body)
-    page = {
-        "url": url,
-        "file": rel,
-        "role": role or sniff_role(url, body, source),
-        "recorded": recorded or date.today().isoformat(),
-        "origin": origin,
-    }
+    _add_to_manifest(url, rel, base)
+    page = {"url": url, "file": rel, "role": role, "recorded": recorded or date.today().isoformat(), "origin": origin}
     record = load_record(source.id, base)
     record["pages"] = [p for p in record["pages"] if p["url"] != url] + [page]
     save_record(source.id, record, base)
     return page
 
 
-def _hints(source: Source, pages: list[dict], base: Path | None) -> dict:
-    """What the source's saved entry pages say about each linked article (as the crawl sees it)."""
+def _links(source: Source, pages: list[dict], base: Path | None) -> dict:
+    """What the source's saved entry pages say about each linked article (as the crawl sees it):
+    canonical URL -> (Link, index of the API it came from or None)."""
 
     selectors = {lst.url: lst.links for lst in source.listings}
-    hints: dict[str, Hints] = {}
+    apis = {api.url: i for i, api in enumerate(source.apis)}
+    links: dict = {}
     for page in pages:
         if page["role"] not in ENTRY_ROLES:
             continue
         body = (site_dir(base) / page["file"]).read_bytes()
         try:
-            if page["role"] == "feed":
+            if page["role"] == "api":
+                found = parse_api(body, page["url"], source.apis[apis[page["url"]]])
+            elif page["role"] == "feed":
                 found = parse_feed(body, page["url"])
             elif page["role"] == "sitemap":
                 found = parse_sitemap(body, page["url"])
@@ -126,8 +160,8 @@ def _hints(source: Source, pages: list[dict], base: Path | None) -> dict:
         except BadEntryPage:
             continue
         for link in found.links:
-            hints.setdefault(canonical_url(link.url), Hints(link.title, link.published, link.summary))
-    return hints
+            links.setdefault(canonical_url(link.url), (link, apis.get(page["url"])))
+    return links
 
 
 def article_record(article) -> dict:
@@ -143,15 +177,32 @@ def article_record(article) -> dict:
 
 
 def extract_fixture(source: Source, base: Path | None = None) -> list[dict]:
-    """Extract every saved article page of a source, with the hints its saved feed gives."""
+    """Extract every saved article of a source (pages, API items with their text, detail JSON),
+    with the hints its saved entry pages give."""
 
     pages = load_record(source.id, base)["pages"]
-    hints = _hints(source, pages, base)
+    links = _links(source, pages, base)
+    by_detail = {link.detail: (link, api) for link, api in links.values() if link.detail}
+
+    def hints(link) -> Hints:
+        return Hints(link.title, link.published, link.summary) if link else Hints()
+
     results = []
     for page in pages:
-        if page["role"] != "article":
+        body = (site_dir(base) / page["file"]).read_bytes() if page["role"] in ("article", "detail") else b""
+        if page["role"] == "article":
+            link = links.get(canonical_url(page["url"]), (None, None))[0]
+            article = extract(body, page["url"], source=source, hints=hints(link))
+            url = page["url"]
+        elif page["role"] == "detail" and page["url"] in by_detail:
+            link, api = by_detail[page["url"]]
+            text = detail_text(body, source.apis[api].detail_body or "") or ""
+            article, url = extract_inline(link.url, text, source=source, hints=hints(link)), link.url
+        else:
             continue
-        body = (site_dir(base) / page["file"]).read_bytes()
-        article = extract(body, page["url"], source=source, hints=hints.get(canonical_url(page["url"]), Hints()))
-        results.append(article_record(article) if article else {"url": page["url"], "failure": article.kind})
+        results.append(article_record(article) if article else {"url": url, "failure": article.kind})
+    for link, _ in links.values():
+        if link.body:
+            article = extract_inline(link.url, link.body, source=source, hints=hints(link))
+            results.append(article_record(article) if article else {"url": link.url, "failure": article.kind})
     return sorted(results, key=lambda r: r["url"])

@@ -29,6 +29,7 @@ def write_new_source(
     lang: str = "en",
     domain: str | None = None,
     category: str = "news",
+    evidence: str = "",
     sources_dir: Path | None = None,
     fixtures_dir: Path | None = None,
 ) -> tuple[Path, Path]:
@@ -44,9 +45,14 @@ def write_new_source(
         "category": category,
         "feeds": [feed],
         "verified": False,
+        "evidence": evidence,
         "notes": f"Added with `chainwatch spider new` on {date.today()}; feed not yet checked live.",
     }
     Source.from_dict(entry, origin=f"{source_id}.yaml")  # same validation as the registry
+    if len(evidence.strip()) < 10:
+        raise RegistryError(
+            "say where the feed is documented or used in public code (--evidence: repo and path, or a URL)"
+        )
     path = sources_dir / f"{source_id}.yaml"
     if path.exists():
         raise RegistryError(f"{path} already exists; edit it instead")

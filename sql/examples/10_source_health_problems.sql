@@ -4,5 +4,5 @@ SELECT source_id, health, last_run_status, last_run_started, pages_fetched, item
        last_run_error_counts
 FROM source_health
 WHERE enabled AND health <> 'ok'
-ORDER BY CASE health WHEN 'failing' THEN 1 WHEN 'degraded' THEN 2 WHEN 'no_items' THEN 3
+ORDER BY CASE health WHEN 'failing' THEN 1 WHEN 'degraded' THEN 2 WHEN 'blocked' THEN 3 WHEN 'js_required' THEN 3 WHEN 'no_items' THEN 3 WHEN 'quiet' THEN 3
                      WHEN 'never_run' THEN 4 ELSE 5 END, source_id;

@@ -123,7 +123,7 @@ def test_retention_settings(monkeypatch):
 
 def test_health_fail_on(monkeypatch):
     monkeypatch.delenv("CHAINWATCH_HEALTH_FAIL_ON", raising=False)
-    assert cw.health_fail_on(None) == ("failing", "degraded")
+    assert cw.health_fail_on(None) == ("failing", "degraded", "blocked", "js_required", "no_items")
     monkeypatch.setenv("CHAINWATCH_HEALTH_FAIL_ON", "failing, no_items")
     assert cw.health_fail_on(None) == ("failing", "no_items")
     assert cw.health_fail_on(["degraded"]) == ("degraded",)

@@ -73,7 +73,7 @@ def test_sources_status_flags_a_failing_source(clean_db, make_site, replay_serve
     status = runner.invoke(app, ["sources", "status"])
     lines = {line.split()[0]: line.split() for line in status.output.splitlines()[2:] if line.strip()}
     assert lines["down"][1:3] == ["failing", "failed"] and "http_404=1" in status.output
-    assert lines["quiet"][1] == "no_items"
+    assert lines["quiet"][1] == "quiet"  # no_items after a second quiet run
     assert "flagged: down, quiet" in status.output
 
 
@@ -86,6 +86,8 @@ def test_spider_new_writes_entry_and_fixture_skeleton(tmp_path):
             "The Daily Hodl",
             "--feed",
             "https://dailyhodl.com/feed/",
+            "--evidence",
+            "https://dailyhodl.com/ links its RSS feed (publisher)",
             "--sources-dir",
             str(tmp_path / "sources"),
             "--fixtures-dir",
@@ -102,6 +104,7 @@ def test_spider_new_writes_entry_and_fixture_skeleton(tmp_path):
         "en",
         False,
     )
+    assert source.evidence.startswith("https://dailyhodl.com/")
     assert json.loads((tmp_path / "fx" / "sources" / "the_daily_hodl.json").read_text()) == {
         "pages": [],
         "expected": [],
@@ -115,6 +118,8 @@ def test_spider_new_writes_entry_and_fixture_skeleton(tmp_path):
             "The Daily Hodl",
             "--feed",
             "https://dailyhodl.com/feed/",
+            "--evidence",
+            "https://dailyhodl.com/ links its RSS feed (publisher)",
             "--sources-dir",
             str(tmp_path / "sources"),
             "--fixtures-dir",

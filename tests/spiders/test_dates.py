@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -66,3 +66,15 @@ def test_labelled_date_in_running_text():
     text = "来源：巴比特  发布时间：2018年12月16日 00:20  阅读 83  评论 2019年1月1日"
     assert find_date_in_text(text, tz=SH, now=NOW) == utc(2018, 12, 15, 16, 20)
     assert find_date_in_text("正文没有日期", tz=SH, now=NOW) is None
+
+
+def test_the_publishers_own_day_is_kept():
+    from spiders.dates import local_day, parse_local
+
+    # 07:00 in Tokyo on the 15th is the 14th in UTC: the publisher's day stays the 15th
+    at = parse_local("2020-02-15T07:00+09:00")
+    assert (local_day(at), at.utcoffset().total_seconds()) == (date(2020, 2, 15), 9 * 3600)
+    assert local_day(parse_local("Sat, 15 Feb 2020 07:00:00 +0900")) == date(2020, 2, 15)
+    assert local_day(parse_local("2021年03月23日 07:15", tz="Asia/Shanghai")) == date(2021, 3, 23)
+    assert local_day(parse_local("2024-01-02", tz="Asia/Hong_Kong")) == date(2024, 1, 2)
+    assert parse_local("2999-01-01") is None

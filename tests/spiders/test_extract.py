@@ -157,3 +157,21 @@ def test_same_text_gives_same_hash_whatever_the_whitespace():
         article_html("Title ", ["One  paragraph of article   text that is long enough."]), "https://b.example/1"
     )
     assert a.content_hash == b.content_hash
+
+
+@pytest.mark.parametrize(
+    "title, names, expected",
+    [
+        ("Bitcoin hits 100k – TechCrunch", ["TechCrunch"], "Bitcoin hits 100k"),
+        ("比特币突破十万美元_金色财经", ["金色财经 Jinse Finance", "jinse"], "比特币突破十万美元"),
+        ("律动BlockBeats | 以太坊升级", ["BlockBeats 律动", "律动", "BlockBeats"], "以太坊升级"),
+        ("Bitcoin - the long road - Cointelegraph", ["Cointelegraph"], "Bitcoin - the long road"),
+        ("How Coinbase - and others - fared", ["Coinbase News"], "How Coinbase - and others - fared"),
+        ("Crypto: the year in review", ["crypto.news", "crypto"], "Crypto: the year in review"),
+        ("Cointelegraph", ["Cointelegraph"], "Cointelegraph"),
+    ],
+)
+def test_site_names_are_stripped_from_titles(title, names, expected):
+    from spiders.extract import strip_site_name
+
+    assert strip_site_name(title, names) == expected

@@ -9,14 +9,59 @@ from spiders.tools.fixtures import load_record
 SOURCES = load_sources()
 
 
-def test_at_least_fifteen_sources_across_languages_and_kinds():
-    assert len(SOURCES) >= 15
-    assert {s.lang for s in SOURCES} >= {"en", "zh"}
-    assert {s.kind for s in SOURCES} == {"feed", "sitemap", "listing"}
+def test_at_least_forty_sources_twelve_chinese_fourteen_official():
+    assert len(SOURCES) >= 40
+    assert len([s for s in SOURCES if s.lang == "zh"]) >= 12
+    assert len([s for s in SOURCES if s.official]) >= 14
+    assert {s.kind for s in SOURCES} == {"feed", "sitemap", "listing", "api"}
     assert {s.category for s in SOURCES} == {"news", "official"}
-    official = {s.id for s in SOURCES if s.category == "official"}
-    assert {"sec", "cftc", "fatf", "ecb", "bis", "pbc"} <= official
-    assert len([s for s in SOURCES if s.lang == "zh" and s.category == "news"]) >= 5
+    official = {s.id for s in SOURCES if s.official}
+    assert {
+        "sec",
+        "cftc",
+        "fatf",
+        "ecb",
+        "bis",
+        "pbc",
+        "csrc",
+        "nfra",
+        "cac",
+        "sfc_en",
+        "sfc_zh",
+        "hkma_en",
+        "hkma_zh",
+        "fca",
+        "mas",
+        "esma",
+        "fincen",
+        "ofac",
+        "doj",
+        "fsb",
+        "iosco",
+    } <= official
+    assert {s.lang for s in SOURCES if s.id.startswith(("sfc_", "hkma_"))} == {"en", "zh"}
+
+
+def test_chinese_outlets_are_read_through_their_apis_not_page_selectors():
+    outlets = [
+        "blockbeats",
+        "blockbeats_flash",
+        "odaily",
+        "odaily_flash",
+        "panews",
+        "panews_flash",
+        "jinse",
+        "jinse_flash",
+        "chaincatcher",
+        "foresightnews",
+        "babit",
+    ]
+    for source_id in outlets:
+        source = get_source(source_id)
+        assert source.kind == "api" and source.apis and not source.listings, source_id
+        assert source.lang == "zh" and "RSSHub" in source.evidence, source_id
+    assert get_source("babit").domain == "babit.com"
+    assert all(get_source(f"{s}_flash").apis[0].body for s in ("blockbeats", "odaily", "panews", "jinse"))
 
 
 @pytest.mark.parametrize(
@@ -38,6 +83,7 @@ def test_entry_is_complete_and_round_trips(source):
     assert source.name and source.domain and source.entry_urls
     assert source.domain in source.allowed_domains
     assert source.notes, "say where the addresses come from (and whether they were checked)"
+    assert len(source.evidence) > 40, "cite where the addresses are documented or used in public code"
     assert Source.from_dict(source.to_dict()) == source
     record = load_record(source.id)
     assert record["pages"], f"no fixtures: python -m spiders.tools.record_fixture {source.id} URL"
@@ -87,6 +133,52 @@ def test_unknown_source_is_a_clear_error():
             "category",
         ),
         ({"name": "X", "domain": "x.example", "lang": "en"}, "missing field"),
+        (
+            {"id": "x1", "name": "X", "domain": "x.example", "lang": "en", "apis": [{"url": "https://x.example/a"}]},
+            "items",
+        ),
+        (
+            {
+                "id": "x1",
+                "name": "X",
+                "domain": "x.example",
+                "lang": "en",
+                "apis": [{"url": "https://x.example/a", "items": "data", "link": "url", "method": "PUT"}],
+            },
+            "method",
+        ),
+        (
+            {
+                "id": "x1",
+                "name": "X",
+                "domain": "x.example",
+                "lang": "en",
+                "apis": [{"url": "https://x.example/a", "items": "data", "link": "url", "decode": "rot13"}],
+            },
+            "decode",
+        ),
+        (
+            {
+                "id": "x1",
+                "name": "X",
+                "domain": "x.example",
+                "lang": "en",
+                "apis": [
+                    {"url": "https://x.example/a", "items": "data", "link": "url", "detail": "https://x.example/{id}"}
+                ],
+            },
+            "detail",
+        ),
+        (
+            {
+                "id": "x1",
+                "name": "X",
+                "domain": "x.example",
+                "lang": "en",
+                "apis": [{"url": "https://x.example/a", "items": "data", "link": "url", "colour": 1}],
+            },
+            "unknown api field",
+        ),
     ],
 )
 def test_malformed_entries_are_rejected(entry, message):
@@ -104,4 +196,18 @@ def test_registry_directory_checks_file_names(tmp_path):
         load_sources(tmp_path)
     (tmp_path / "other.yaml").write_text("id: [unclosed")
     with pytest.raises(RegistryError, match="not valid YAML"):
+        load_sources(tmp_path)
+
+
+def test_a_registry_file_without_evidence_is_rejected(tmp_path):
+    entry = {
+        "id": "x1",
+        "name": "X",
+        "domain": "x.example",
+        "lang": "en",
+        "feeds": ["https://x.example/f"],
+        "notes": "n",
+    }
+    (tmp_path / "x1.yaml").write_text(yaml.safe_dump(entry), encoding="utf-8")
+    with pytest.raises(RegistryError, match="evidence"):
         load_sources(tmp_path)

@@ -51,7 +51,7 @@ EXPECTED = {
     ),  # old_mixer (45 days) is outside the window
     "02_weekly_trend_of_a_label.sql": _expect_weekly_trend,
     "03_sources_gone_quiet.sql": lambda ids, rows, cur: (
-        [(r[0], r[3], r[4]) for r in rows] == [("deadfeed", 0, "never_run"), ("quietnews", 1, "no_items")]
+        [(r[0], r[3], r[4]) for r in rows] == [("deadfeed", 0, "never_run"), ("quietnews", 1, "quiet")]
     ),
     "04_chinese_cbdc_articles.sql": lambda ids, rows, cur: (
         [(r[0], r[2], float(r[4])) for r in rows]
@@ -87,7 +87,7 @@ EXPECTED = {
     ),
     "10_source_health_problems.sql": lambda ids, rows, cur: (
         [(r[0], r[1]) for r in rows]
-        == [("theblock", "failing"), ("decrypt", "degraded"), ("quietnews", "no_items"), ("deadfeed", "never_run")]
+        == [("theblock", "failing"), ("decrypt", "degraded"), ("quietnews", "quiet"), ("deadfeed", "never_run")]
         and rows[0][7] == {"http_503": 1}
     ),
     "11_unclassified_articles.sql": lambda ids, rows, cur: [r[0] for r in rows] == [ids["unclassified"]],

@@ -118,7 +118,7 @@ def test_source_health_states(clean_db, db_cursor):
         "decrypt": ("degraded", "ok", 3, True),  # 6 errors in 10 pages
         "flaky": ("degraded", "degraded", 0, True),
         "jinse": ("ok", "ok", 2, True),  # nothing new, but items seen
-        "quietnews": ("no_items", "ok", 1, True),
+        "quietnews": ("quiet", "ok", 1, True),  # one quiet run: not yet no_items
         "retired": ("ok", "ok", 0, False),
         "theblock": ("failing", "failed", 3, True),
         "unreachable": ("degraded", "ok", 0, True),  # errors and no page at all
