@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import psycopg2
 
@@ -261,13 +262,15 @@ def search_page(
     offset: int = 0,
     limit: int = 20,
     database_url: str | None = None,
+    connection: Any = None,
 ) -> SearchResults:
     """One page of search()'s results and how many matched: rows offset+1 .. offset+limit of the ranked
     matches (`sort="relevance"`), or of the same matches newest first (`sort="date"`).
 
     Two filters more than search(): `min_score` (0-1, with `label`: the label's probability at least this)
     and `category` ('news' or 'official': the source's category). Paging reaches the POOL newest matches
-    at most (`matched`; `capped` says that more exist).
+    at most (`matched`; `capped` says that more exist). `connection`: an open connection to search on
+    (the caller keeps it open), instead of connecting to `database_url`.
     """
     query = _check_text("search query", query).strip()
     if not query:
@@ -301,7 +304,7 @@ def search_page(
         raise SearchError(f"since ({lo.date()}) is after until ({(hi - timedelta(microseconds=1)).date()})")
 
     en, groups = split_query(query)
-    conn = db.connect(database_url)
+    conn = connection if connection is not None else db.connect(database_url)
     try:
         with conn, conn.cursor() as cur:
             cur.execute("SET TRANSACTION READ ONLY")
@@ -349,7 +352,8 @@ def search_page(
         first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
         raise SearchError(f"invalid search argument: {first}") from None
     finally:
-        conn.close()
+        if connection is None:
+            conn.close()
 
     hits = []
     for aid, title, url, src, published, lng, rank, headline, labels, zh_text, scores in rows:

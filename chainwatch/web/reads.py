@@ -14,18 +14,21 @@ import binascii
 import contextlib
 import hashlib
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 import psycopg2
+from psycopg2.pool import ThreadedConnectionPool
 
 from chainwatch import db, taxonomy
 from chainwatch.digests import IsoWeek, parse_week, read_digest
 from chainwatch.digests.summary import BASELINE_WEEKS, is_spike
 from chainwatch.digests.weeks import week_of
-from chainwatch.errors import ChainWatchError
+from chainwatch.errors import ChainWatchError, DatabaseUnavailable
 from chainwatch.search import POOL, SearchError, search_page
 from chainwatch.storage import browse, health
 from chainwatch.storage import digests as stored_digests
@@ -55,16 +58,49 @@ class NotFound(ChainWatchError):
 
 
 @contextlib.contextmanager
+def pooled(settings: WebSettings) -> Iterator[Any]:
+    """A read-only connection (REPEATABLE READ, as the reader role) from the app's pool: opening one
+    costs more than most of the app's reads. One that failed is closed, not given back."""
+    pool, slots = _pool(settings.database_url)
+    with slots:  # waits while POOL_SIZE requests hold a connection (the pool itself would raise)
+        try:
+            conn = pool.getconn()
+        except psycopg2.OperationalError as exc:
+            raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {db.redact(settings.database_url)}") from exc
+        try:
+            if not conn.readonly:
+                conn.set_session(readonly=True, isolation_level="REPEATABLE READ")
+            yield conn
+        except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+            conn.close()
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise DatabaseUnavailable(f"lost the connection to PostgreSQL: {first}") from exc
+        finally:
+            pool.putconn(conn, close=conn.closed != 0 or conn.info.transaction_status != 0)
+
+
+@contextlib.contextmanager
 def reading(settings: WebSettings) -> Iterator[Any]:
-    """A cursor in a read-only snapshot (REPEATABLE READ), as the reader role."""
-    conn = db.connect(settings.database_url)
-    try:
-        conn.set_session(readonly=True, isolation_level="REPEATABLE READ")
-        with conn, conn.cursor() as cur:
-            cur.execute("SET LOCAL jit = off")  # compiling plans costs more than these short reads
-            yield cur
-    finally:
-        conn.close()
+    """A cursor in one read-only snapshot on a pooled connection."""
+    with pooled(settings) as conn, conn, conn.cursor() as cur:
+        cur.execute("SET LOCAL jit = off")  # compiling plans costs more than these short reads
+        yield cur
+
+
+_pools: dict[str, tuple[ThreadedConnectionPool, threading.BoundedSemaphore]] = {}
+_pools_lock = threading.Lock()
+POOL_SIZE = 8  # connections at most per database at once (more requests wait)
+POOL_KEPT = 4  # idle connections kept (opened with the pool; psycopg2's pool closes the ones above this)
+
+
+def _pool(url: str) -> tuple[ThreadedConnectionPool, threading.BoundedSemaphore]:
+    with _pools_lock:
+        if url not in _pools:
+            pool = ThreadedConnectionPool(
+                POOL_KEPT, POOL_SIZE, url, connect_timeout=10, application_name="chainwatch-web"
+            )
+            _pools[url] = (pool, threading.BoundedSemaphore(POOL_SIZE))
+        return _pools[url]
 
 
 # -- the article listing: search with a text query, browse without ------------------------------
@@ -137,13 +173,13 @@ def _day_start(day: date | None, *, end: bool = False) -> datetime | None:
     return datetime.combine(day + timedelta(days=1) if end else day, time.min, tzinfo=UTC)
 
 
-def check_filters(cur: Any, query: ArticleQuery) -> None:
+def check_filters(settings: WebSettings, query: ArticleQuery) -> None:
     """The checks that need the database or more than one parameter (the routes check each value)."""
     if query.label is not None and query.label not in labels_by_id():
         raise BadParameter("label", f"unknown label {query.label!r}; valid labels: {', '.join(labels_by_id())}")
     if query.min_score is not None and query.label is None:
         raise BadParameter("min_score", "min_score needs a label: it is the lowest score of that label")
-    if query.source is not None and query.source not in source_names(cur):
+    if query.source is not None and query.source not in source_names(settings, known=query.source):
         raise BadParameter("source", f"unknown source {query.source!r}; see /api/v1/sources")
     if query.since and query.until and query.since > query.until:
         raise BadParameter("until", f"since ({query.since}) is after until ({query.until})")
@@ -156,10 +192,10 @@ def check_filters(cur: Any, query: ArticleQuery) -> None:
 def find_articles(settings: WebSettings, query: ArticleQuery) -> ArticlePage:
     """One page of articles: ranked text matches when `q` is given, else the newest first."""
     position = _decode_cursor(query)
-    with reading(settings) as cur:
-        check_filters(cur, query)
-        names = source_names(cur)
-        if not query.q:
+    check_filters(settings, query)
+    names = source_names(settings)
+    if not query.q:
+        with reading(settings) as cur:
             return _browse(cur, query, position, names)
     return _search(settings, query, position, names)
 
@@ -220,20 +256,21 @@ def _search(
             raise BadParameter("cursor", "this cursor belongs to browsing, not to a text search")
         offset = given
     try:
-        found = search_page(
-            query.q or "",
-            label=query.label,
-            min_score=query.min_score,
-            since=query.since,
-            until=query.until,
-            lang=query.lang,
-            source=query.source,
-            category=query.category,
-            sort=query.sort,
-            offset=offset,
-            limit=query.limit,
-            database_url=settings.database_url,
-        )
+        with pooled(settings) as conn:
+            found = search_page(
+                query.q or "",
+                label=query.label,
+                min_score=query.min_score,
+                since=query.since,
+                until=query.until,
+                lang=query.lang,
+                source=query.source,
+                category=query.category,
+                sort=query.sort,
+                offset=offset,
+                limit=query.limit,
+                connection=conn,
+            )
     except SearchError as exc:
         raise BadParameter("q", str(exc)) from None
     items = [
@@ -415,8 +452,21 @@ def label_detail(settings: WebSettings, label: str) -> dict[str, Any]:
 # -- sources ------------------------------------------------------------------------------------
 
 
-def source_names(cur: Any) -> dict[str, tuple[str, str]]:
-    return {row["id"]: (row["name"], row["category"]) for row in browse.sources(cur)}
+SOURCES_TTL_S = 60.0  # sources change when the registry is synced: a minute-old list is fine
+_sources_cache: dict[str, tuple[float, dict[str, tuple[str, str]]]] = {}
+
+
+def source_names(settings: WebSettings, *, known: str | None = None) -> dict[str, tuple[str, str]]:
+    """{source id: (display name, category)}, kept a minute per database; read again at once when the
+    source `known` is expected but missing (registered since)."""
+    cached = _sources_cache.get(settings.database_url)
+    stale = cached is None or monotonic() - cached[0] > SOURCES_TTL_S
+    if stale or (known is not None and cached is not None and known not in cached[1]):
+        with reading(settings) as cur:
+            names = {row["id"]: (row["name"], row["category"]) for row in browse.sources(cur)}
+        _sources_cache[settings.database_url] = cached = (monotonic(), names)
+    assert cached is not None
+    return cached[1]
 
 
 def sources_overview(settings: WebSettings) -> list[dict[str, Any]]:
