@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
             None, "--model-dir", help="Where to write the model (default: nlp/model)."
         ),
     ) -> None:
-        """Train the label heads on the train split, choose thresholds, print dev-split metrics."""
+        """Train the label heads on the train split, choose thresholds, print test-split metrics."""
         from nlp.training.train import (
             train as run_training,  # slow to import (scrapy, scipy, onnx, matplotlib): only when the command runs
         )
@@ -74,14 +74,34 @@ def register(app: typer.Typer) -> None:
         input_path: Path | None = typer.Option(
             None, "--input", "-i", help="Labelled JSONL (default: nlp/data/labelled.jsonl)."
         ),
-        split: str = typer.Option("dev", "--split", help="Which split to score: train, dev or all."),
+        split: str = typer.Option("test", "--split", help="Which split to score: train, test or all."),
+        cv: bool = typer.Option(
+            False, "--cv", help="Repeated stratified cross-validation of the model variants over the train split."
+        ),
+        repeats: int = typer.Option(5, "--repeats", help="With --cv: how many different fold splits."),
+        folds: int = typer.Option(5, "--folds", help="With --cv: folds per split."),
+        variant: list[str] | None = typer.Option(
+            None, "--variant", help="With --cv: only this variant (repeatable; default: all, see docs/classifier.md)."
+        ),
     ) -> None:
-        """Per-label precision, recall and F1, micro and macro F1 of the current model on labelled items."""
-        from nlp.training.evaluate import (
-            evaluate as run_evaluation,  # slow to import (scrapy, scipy, onnx, matplotlib): only when the command runs
-        )
+        """Score the current model on labelled items (per label, per language), or with --cv compare the model
+        variants by cross-validation (macro-F1 with intervals, paired differences, per language and kind)."""
+        from nlp.training.evaluate import cross_validate  # slow (scipy, onnx)
+        from nlp.training.evaluate import evaluate as run_evaluation  # the same: only when the command runs
 
-        if split not in ("train", "dev", "all"):
-            raise ChainWatchError("--split must be train, dev or all")
+        if cv:
+            if repeats < 1 or folds < 2:
+                raise ChainWatchError("--repeats must be at least 1 and --folds at least 2")
+            report = cross_validate(
+                input_path,
+                repeats=repeats,
+                folds=folds,
+                variants=variant or None,
+                progress=lambda line: typer.echo(line, err=True),
+            )
+            typer.echo(report.table())
+            return
+        if split not in ("train", "test", "all"):
+            raise ChainWatchError("--split must be train, test or all")
         result = run_evaluation(input_path, split=None if split == "all" else split)
         typer.echo(result.report())

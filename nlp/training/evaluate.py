@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import numpy as np
 from chainwatch.contracts import ClassifierInput
 from nlp import metrics
 from nlp.classifier import Classifier, load_classifier
-from nlp.training import labelled
+from nlp.training import crossval, design, labelled
 
 
 @dataclass
@@ -34,7 +35,7 @@ class EvaluationResult:
 
 
 def evaluate(
-    path: Path | str | None = None, *, split: str | None = "dev", classifier: Classifier | None = None
+    path: Path | str | None = None, *, split: str | None = "test", classifier: Classifier | None = None
 ) -> EvaluationResult:
     """Score the classifier on the items of `split` (None: every item) in a labelled JSONL file."""
     clf = classifier or load_classifier()
@@ -56,3 +57,26 @@ def evaluate(
         if len(set(langs)) > 1
     }
     return EvaluationResult(clf.version, split, metrics.score(y, pred, labels), by_lang)
+
+
+def cross_validate(
+    path: Path | str | None = None,
+    *,
+    repeats: int = 5,
+    folds: int = 5,
+    variants: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> crossval.CVReport:
+    """`chainwatch evaluate --cv`: repeated stratified cross-validation of the model variants
+    (nlp/training/design.py) over the train split; the test split is left out."""
+    from nlp.training.train import load_corpus  # the encoder stack, only for this command
+
+    chosen = [d for d in design.VARIANTS if variants is None or d.name in variants]
+    unknown = sorted(set(variants or ()) - {d.name for d in design.VARIANTS})
+    if unknown or not chosen:
+        raise labelled.LabelledDataError(
+            f"unknown variant(s) {unknown}; known: {', '.join(d.name for d in design.VARIANTS)}"
+        )
+    lc = load_corpus(path)
+    rows = lc.rows("train")
+    return crossval.run(chosen, lc.corpus.subset(rows), lc.kinds[rows], repeats=repeats, folds=folds, progress=progress)

@@ -1,5 +1,5 @@
 """Read labelled items (nlp/data/labelled.jsonl): one JSON object per line,
-{"id", "title", "text", "lang", "labels": [label ids], "split": "train" | "dev", "source"}."""
+{"id", "title", "text", "lang", "labels": [label ids], "split": "train" | "test", "source"}."""
 
 from __future__ import annotations
 

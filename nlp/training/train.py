@@ -1,11 +1,13 @@
-"""`chainwatch train`: fit the heads on the train split, measure on the dev split, write nlp/model/.
+"""`chainwatch train`: fit the shipped design on the train split, score the news-only test split, write nlp/model/.
 
-1. Encode every labelled item once (frozen encoder).
-2. Pick the regularisation strength C and the keyword-feature weight by 5-fold cross-validation on the
-   train split (macro-F1 of out-of-fold predictions), so the dev split is never used to choose anything.
-3. Fit one head per label on the whole train split; per-label thresholds maximise out-of-fold F1.
-4. Score the dev split, beside the two baselines (taxonomy keywords; zero-shot similarity to the label
-   descriptions), overall and on its Chinese items; write heads.npz and model.json.
+1. Encode every labelled item once with the frozen encoder; the pooled features are cached under
+   CHAINWATCH_HOME/cache (nlp/training/embedding_cache.py), so a retrain re-encodes only new texts.
+2. Fit `design.SHIPPED` on every train item: ridge heads for all labels at once, one sigmoid per label
+   and per-label thresholds from inner-fold out-of-fold scores (nlp/training/design.py). The design
+   was chosen by repeated cross-validation on the train split (`chainwatch evaluate --cv`,
+   docs/classifier.md); the test split is never used to choose anything.
+3. Score the test split (all, English, Chinese; 95% bootstrap intervals) beside the keyword baseline,
+   and write heads.npz and model.json. Everything comes from the repository: no network.
 """
 
 from __future__ import annotations
@@ -16,19 +18,19 @@ import logging
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from chainwatch import taxonomy
-from nlp import baselines, features, metrics
-from nlp import heads as heads_mod
+from nlp import metrics
 from nlp.classifier import HEADS_FILE, INFO_FILE, MODEL_DIR
-from nlp.encoder import LEAD_TOKENS, QUERY, Encoder, load_encoder
-from nlp.text import prepare
-from nlp.training import labelled
+from nlp.encoder import LEAD_TOKENS, load_encoder
+from nlp.heads import Heads
+from nlp.training import corpus as corpus_mod
+from nlp.training import crossval, design, labelled
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +44,15 @@ ENCODER = {
     "pooling": "mean | mean of the first lead_tokens | max over tokens, each L2-normalised",
     "lead_tokens": LEAD_TOKENS,
 }
-C_GRID = (4.0, 16.0, 64.0)
-KEYWORD_WEIGHTS = (0.0, 2.0)
 
 
 @dataclass
-class Evaluation:
-    """One system on one set of items."""
+class TestFigures:
+    """One system on (part of) the test split, with a bootstrap interval for macro-F1."""
 
-    heads: metrics.Metrics
-    keywords: metrics.Metrics
-    zero_shot: metrics.Metrics
-
-    def columns(self) -> dict[str, metrics.Metrics]:
-        return {"trained heads": self.heads, "keywords": self.keywords, "zero-shot": self.zero_shot}
+    name: str
+    scores: metrics.Metrics
+    interval: tuple[float, float]
 
 
 @dataclass
@@ -63,79 +60,41 @@ class TrainResult:
     version: str
     model_dir: Path
     labels: list[str]
-    dev: Evaluation
-    dev_zh: Evaluation | None
-    chosen: dict
-    cv: list[dict] = field(default_factory=list)
+    test: dict[str, TestFigures]  # "all" / "en" / "zh" -> the trained heads
+    keywords: dict[str, TestFigures]
     seconds: float = 0.0
 
     def report(self) -> str:
-        lines = [
-            f"model {self.version} written to {self.model_dir}",
-            f"chosen by 5-fold CV on train: C={self.chosen['C']}, keyword_weight={self.chosen['keyword_weight']}"
-            f" (CV macro-F1 {self.chosen['cv_macro_f1']:.3f})",
+        lines = [f"model {self.version} written to {self.model_dir}", ""]
+        for part, fig in self.test.items():
+            kw = self.keywords[part]
+            lines.append(
+                f"test split, {fig.name}: {fig.scores.items} items, macro-F1 {fig.scores.macro_f1:.3f} "
+                f"[{fig.interval[0]:.3f}, {fig.interval[1]:.3f}] (keywords {kw.scores.macro_f1:.3f}), "
+                f"micro-F1 {fig.scores.micro_f1:.3f}"
+            )
+        lines += [
             "",
-            f"dev split ({self.dev.heads.items} items): F1 per label",
-            metrics.table(self.dev.columns(), self.labels),
+            "test split: F1 per label",
+            metrics.table(
+                {"trained heads": self.test["all"].scores, "keywords": self.keywords["all"].scores}, self.labels
+            ),
         ]
-        if self.dev_zh:
-            lines += [
-                "",
-                f"dev split, Chinese items only ({self.dev_zh.heads.items} items)",
-                metrics.table(self.dev_zh.columns(), self.labels),
-            ]
         return "\n".join(lines)
 
 
-@dataclass
-class EncodedItems:
-    features: np.ndarray  # [items, 3 * hidden] what the heads read (nlp/encoder.py)
-    vectors: np.ndarray  # [items, hidden] mean-pooled vectors (the zero-shot baseline's input)
-    texts: list[str]  # the part of each text the model read (where the keyword features look)
-
-
-def encode_items(encoder: Encoder, items: list[labelled.LabelledItem]) -> EncodedItems:
-    texts = [prepare(it.title, it.text, it.lang).text for it in items]
-    encoded = encoder.encode(texts)
-    return EncodedItems(
-        np.array([e.features for e in encoded], np.float32),
-        np.array([e.vector for e in encoded], np.float32),
-        [t[: e.chars_read] for t, e in zip(texts, encoded)],
-    )
-
-
-def label_vectors(encoder: Encoder, labels) -> np.ndarray:
-    return np.array([e.vector for e in encoder.encode(baselines.label_queries(labels), prefix=QUERY)])
-
-
-def cross_validate(x_vec: np.ndarray, texts: list[str], y: np.ndarray, labels) -> list[dict]:
-    """Macro-F1 of out-of-fold predictions on the train split for each (C, keyword weight)."""
-    ids = [lab.id for lab in labels]
-    results = []
-    for kw in KEYWORD_WEIGHTS:
-        x = features.build(x_vec, texts, labels, kw)
-        for c in C_GRID:
-            oof = heads_mod.out_of_fold_probabilities(x, y, ids, c=c)
-            th = np.array([metrics.best_threshold(oof[:, j], y[:, j]) for j in range(len(ids))])
-            m = metrics.score(y, oof >= th, ids)
-            results.append({"C": c, "keyword_weight": kw, "cv_macro_f1": m.macro_f1, "cv_micro_f1": m.micro_f1})
-            log.info("CV C=%s keyword_weight=%s: macro-F1 %.3f", c, kw, m.macro_f1)
-    return results
-
-
-def evaluate_arrays(
-    clf_pred: np.ndarray, kw_pred: np.ndarray, zs_pred: np.ndarray, y: np.ndarray, ids: list[str]
-) -> Evaluation:
-    return Evaluation(metrics.score(y, clf_pred, ids), metrics.score(y, kw_pred, ids), metrics.score(y, zs_pred, ids))
-
-
-def _version(heads: heads_mod.Heads, chosen: dict, keywords: dict) -> str:
+def _version(heads: Heads, keywords: dict) -> str:
     """A hash of everything that decides the outputs: heads, thresholds, labels, encoder, features."""
     digest = hashlib.sha256()
     for arr in (heads.weights, heads.bias, heads.thresholds):
         digest.update(np.ascontiguousarray(arr, np.float32).tobytes())
-    digest.update(json.dumps([heads.labels, ENCODER, chosen, keywords], sort_keys=True, ensure_ascii=False).encode())
-    return f"me5s-L{ENCODER['layers']}-int8+lr-{digest.hexdigest()[:10]}"
+    shipped = design.SHIPPED
+    digest.update(
+        json.dumps(
+            [heads.labels, ENCODER, shipped.name, shipped.keyword_weight, keywords], sort_keys=True, ensure_ascii=False
+        ).encode()
+    )
+    return f"me5s-L{ENCODER['layers']}-int8+ridge-{digest.hexdigest()[:10]}"
 
 
 def _write_atomically(path: Path, write) -> None:
@@ -149,46 +108,48 @@ def _write_atomically(path: Path, write) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def train(
-    data_path: Path | str | None = None, model_dir: Path | str | None = None, *, encoder: Encoder | None = None
-) -> TrainResult:
+def make_encoder():
+    return load_encoder(layers=ENCODER["layers"], max_tokens=ENCODER["max_tokens"], lead_tokens=ENCODER["lead_tokens"])
+
+
+def load_corpus(data_path: Path | str | None = None) -> corpus_mod.LabelledCorpus:
+    """Every labelled item with its (cached) encoder features and keyword hits."""
+    return corpus_mod.build(labelled.load(data_path), ENCODER, make_encoder)
+
+
+def _figures(name: str, y: np.ndarray, pred: np.ndarray, ids: list[str]) -> TestFigures:
+    _, lo, hi = crossval.bootstrap_interval(y, pred)
+    return TestFigures(name, metrics.score(y, pred, ids), (round(lo, 4), round(hi, 4)))
+
+
+def train(data_path: Path | str | None = None, model_dir: Path | str | None = None) -> TrainResult:
     started = time.monotonic()
     model_dir = Path(model_dir or MODEL_DIR)
     labels = taxonomy.load()
     ids = [lab.id for lab in labels]
-    items = labelled.load(data_path)
-    train_items = [it for it in items if it.split == "train"]
-    dev_items = [it for it in items if it.split == "dev"]
-    if not train_items or not dev_items:
-        raise labelled.LabelledDataError("labelled data needs items in both the train and the dev split")
-    y_tr, y_dv = labelled.label_matrix(train_items, ids), labelled.label_matrix(dev_items, ids)
-    for lid, n in zip(ids, y_tr.sum(axis=0)):
+    lc = load_corpus(data_path)
+    train_rows, test_rows = lc.rows("train"), lc.rows("test")
+    if not len(train_rows) or not len(test_rows):
+        raise labelled.LabelledDataError("labelled data needs items in both the train and the test split")
+    y = lc.corpus.y
+    for lid, n in zip(ids, y[train_rows].sum(axis=0)):
         if n < 5:
             log.warning("label %s has only %d positive train items: its head will be weak", lid, n)
 
-    encoder = encoder or load_encoder(
-        layers=ENCODER["layers"], max_tokens=ENCODER["max_tokens"], lead_tokens=ENCODER["lead_tokens"]
-    )
-    e_tr, e_dv = encode_items(encoder, train_items), encode_items(encoder, dev_items)
-    t_tr, t_dv = e_tr.texts, e_dv.texts
+    shipped = design.SHIPPED
+    predictor = design.fit_predictor(shipped, lc.corpus, train_rows)
+    heads = Heads(ids, predictor.heads.weights, predictor.heads.bias, predictor.thresholds["*"].astype(np.float32))
 
-    cv = cross_validate(e_tr.features, t_tr, y_tr, labels)
-    chosen = max(cv, key=lambda r: (r["cv_macro_f1"], r["cv_micro_f1"]))
-    x_tr = features.build(e_tr.features, t_tr, labels, chosen["keyword_weight"])
-    x_dv = features.build(e_dv.features, t_dv, labels, chosen["keyword_weight"])
-    heads = heads_mod.train(x_tr, y_tr, ids, c=chosen["C"])
-
-    # baselines: keywords need nothing; zero-shot learns only a threshold per label, on train
-    q = label_vectors(encoder, labels)
-    zs_tr, zs_dv = baselines.zero_shot_scores(e_tr.vectors, q), baselines.zero_shot_scores(e_dv.vectors, q)
-    zs_th = np.array([metrics.best_threshold(zs_tr[:, j], y_tr[:, j]) for j in range(len(ids))])
-    preds = (heads.predict(x_dv), baselines.keyword_predictions(t_dv, labels), zs_dv >= zs_th)
-    dev = evaluate_arrays(*preds, y_dv, ids)
-    zh = np.array([it.lang == "zh" for it in dev_items])
-    dev_zh = evaluate_arrays(*(p[zh] for p in preds), y_dv[zh], ids) if zh.any() else None
+    pred = predictor.predict(lc.corpus, test_rows)
+    kw_pred = lc.corpus.label_hits[test_rows] > 0
+    langs = lc.corpus.langs[test_rows]
+    parts = {"all": np.ones(len(test_rows), bool), "en": langs == "en", "zh": langs == "zh"}
+    names = {"all": "all items", "en": "English", "zh": "Chinese"}
+    test = {p: _figures(names[p], y[test_rows][m], pred[m], ids) for p, m in parts.items() if m.any()}
+    keywords_fig = {p: _figures(names[p], y[test_rows][m], kw_pred[m], ids) for p, m in parts.items() if m.any()}
 
     keywords = {lab.id: {lang: list(words) for lang, words in lab.keywords.items()} for lab in labels}
-    version = _version(heads, chosen, keywords)
+    version = _version(heads, keywords)
     model_dir.mkdir(parents=True, exist_ok=True)
     data_file = Path(data_path or labelled.DEFAULT_PATH)
     info = {
@@ -197,35 +158,31 @@ def train(
         "encoder": ENCODER,
         # the keywords the heads were trained with: inference uses these, not the live taxonomy file,
         # so a keyword edit changes results only after retraining (under a new version)
-        "features": {"keyword_weight": chosen["keyword_weight"], "keywords": keywords},
+        "features": {"keyword_weight": shipped.keyword_weight, "keywords": keywords},
         "heads": {
-            "kind": "logistic regression per label",
-            "C": chosen["C"],
-            "class_weight": None,
-            "thresholds": "maximise F1 on out-of-fold predictions over the train split (5 folds, 3 fold splits pooled)",
+            "kind": "ridge regression for all labels, then one sigmoid per label (Platt), folded into one "
+            "weight vector and bias per label",
+            "design": shipped.name,
+            "alpha": shipped.alpha,
+            "thresholds": f"maximise F1 on out-of-fold probabilities over the train split ({design.INNER_FOLDS} folds)",
         },
         "thresholds": {lid: round(float(t), 4) for lid, t in zip(ids, heads.thresholds)},
         "training": {
             "data": data_file.name,
             "sha256": hashlib.sha256(data_file.read_bytes()).hexdigest(),
-            "train_items": len(train_items),
-            "dev_items": len(dev_items),
-            "train_positives": {lid: int(n) for lid, n in zip(ids, y_tr.sum(axis=0))},
-            "cross_validation": cv,
+            "train_items": int(len(train_rows)),
+            "test_items": int(len(test_rows)),
+            "train_positives": {lid: int(n) for lid, n in zip(ids, y[train_rows].sum(axis=0))},
         },
         "metrics": {
-            "dev": dev.heads.to_dict(),
-            "dev_keywords": dev.keywords.to_dict(),
-            "dev_zero_shot": dev.zero_shot.to_dict(),
-            **(
-                {
-                    "dev_zh": dev_zh.heads.to_dict(),
-                    "dev_zh_keywords": dev_zh.keywords.to_dict(),
-                    "dev_zh_zero_shot": dev_zh.zero_shot.to_dict(),
-                }
-                if dev_zh
-                else {}
-            ),
+            **{
+                f"test_{p}" if p != "all" else "test": {**f.scores.to_dict(), "macro_f1_interval": list(f.interval)}
+                for p, f in test.items()
+            },
+            **{
+                f"test_{p}_keywords" if p != "all" else "test_keywords": f.scores.to_dict()
+                for p, f in keywords_fig.items()
+            },
         },
     }
     _write_atomically(model_dir / HEADS_FILE, heads.save)
@@ -233,4 +190,4 @@ def train(
         model_dir / INFO_FILE,
         lambda p: p.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"),
     )
-    return TrainResult(version, model_dir, ids, dev, dev_zh, chosen, cv, round(time.monotonic() - started, 1))
+    return TrainResult(version, model_dir, ids, test, keywords_fig, round(time.monotonic() - started, 1))

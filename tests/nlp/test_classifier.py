@@ -32,7 +32,9 @@ PRICE = ClassifierInput(
 def test_contract_and_versions(classifier):
     out = classifier.predict([HACK])[0]
     assert isinstance(out, ClassifierOutput)
-    assert out.model_version == classifier.version and re.match(r"^me5s-L\d+-int8\+lr-[0-9a-f]{10}$", out.model_version)
+    assert out.model_version == classifier.version and re.match(
+        r"^me5s-L\d+-int8\+ridge-[0-9a-f]{10}$", out.model_version
+    )
     assert set(out.scores) == set(taxonomy.label_ids())
     assert all(0.0 <= p <= 1.0 for p in out.scores.values())
     assert load_classifier() is classifier  # one per process

@@ -77,8 +77,8 @@ def test_classify_database_prints_a_summary(clean_db, db_cursor):
 
 
 def test_evaluate_reports_per_label_scores(tmp_path, labelled_rows):
-    # a small real slice: the first dev items that carry any label, plus a few with none
-    dev = [r for r in labelled_rows if r["split"] == "dev"]
+    # a small real slice: the first test items that carry any label, plus a few with none
+    dev = [r for r in labelled_rows if r["split"] == "test"]
     subset = [r for r in dev if r["labels"]][:30] + [r for r in dev if not r["labels"]][:10]
     data = tmp_path / "labelled.jsonl"
     _write(data, [json.dumps(r, ensure_ascii=False) for r in subset])
@@ -87,3 +87,18 @@ def test_evaluate_reports_per_label_scores(tmp_path, labelled_rows):
     assert "precision  recall      F1" in result.output
     assert "regulation_enforcement" in result.output and "macro F1" in result.output
     assert "40 items" in result.output
+
+
+def test_evaluate_cv_compares_variants_on_train_items_only(tmp_path, labelled_rows):
+    train = [r for r in labelled_rows if r["split"] == "train"]
+    test = [r for r in labelled_rows if r["split"] == "test"][:5]
+    subset = [r for r in train if r["labels"]][:90] + [r for r in train if not r["labels"]][:30] + test
+    data = tmp_path / "labelled.jsonl"
+    _write(data, [json.dumps(r, ensure_ascii=False) for r in subset])
+    args = ["evaluate", "--input", str(data), "--cv", "--repeats", "1", "--folds", "3"]
+    result = runner.invoke(app, [*args, "--variant", "ridge, label keywords", "--variant", "no keywords"])
+    assert result.exit_code == 0, result.output
+    assert "1x3 stratified CV over 120 train items" in result.output  # the 5 test items are left out
+    assert "no keywords" in result.output and "lang=en" in result.output and "kind=news" in result.output
+    bad = runner.invoke(app, [*args, "--variant", "no such variant"])
+    assert bad.exit_code != 0

@@ -25,10 +25,10 @@ def test_the_set_meets_the_issue_sizes_in_both_languages(labelled_rows):
     ids = [r["id"] for r in labelled_rows]
     assert len(ids) == len(set(ids)) >= 800
     known = set(taxonomy.label_ids())
-    assert all(set(r["labels"]) <= known and r["split"] in ("train", "dev") for r in labelled_rows)
+    assert all(set(r["labels"]) <= known and r["split"] in ("train", "test") for r in labelled_rows)
     positives = Counter(l for r in labelled_rows for l in r["labels"])
     assert min(positives[l] for l in known) >= 30, positives
-    for split in ("train", "dev"):  # every label can be learnt and measured
+    for split in ("train", "test"):  # every label can be learnt and measured
         assert all(any(l in r["labels"] for r in labelled_rows if r["split"] == split) for l in known), split
     langs = Counter(r["lang"] for r in labelled_rows)
     assert langs["zh"] >= 300 and langs["en"] >= 300
@@ -40,7 +40,24 @@ def test_no_text_sits_in_both_splits(labelled_rows):
         return re.sub(r"\W+", "", (r["title"] + r["text"]).lower())[:300]
 
     train = {key(r) for r in labelled_rows if r["split"] == "train"}
-    assert not [r["id"] for r in labelled_rows if r["split"] == "dev" and key(r) in train]
+    assert not [r["id"] for r in labelled_rows if r["split"] == "test" and key(r) in train]
+
+
+def test_the_test_split_is_real_news_in_both_languages_and_fixed_by_its_list(labelled_rows):
+    listed = {
+        line.split("#", 1)[0].strip()
+        for line in (TOOLS.parents[1] / "data" / "test_split.txt").read_text(encoding="utf-8").splitlines()
+    } - {""}
+    test = [r for r in labelled_rows if r["split"] == "test"]
+    assert {r["id"] for r in test} == listed  # the list decides, nothing else
+    assert len(test) >= 400
+    news = ("cryptonews-csv", "cryptonews-article", "binance-news", "yahoo-news", "dykstranet", "sec-enforcement")
+    zh_news = ("uglydog-train", "uglydog-test")  # Chinese news articles (PROVENANCE.md)
+    for r in test:
+        source = r["id"].split(":")[0]
+        assert source in news or (source in zh_news and r["lang"] == "zh"), r["id"]  # no forum titles
+    langs = Counter(r["lang"] for r in test)
+    assert langs["en"] >= 250 and langs["zh"] >= 100, langs
 
 
 def test_merge_applies_corrections_last_and_refuses_conflicts(tmp_path):

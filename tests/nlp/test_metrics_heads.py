@@ -6,6 +6,7 @@ import numpy as np
 
 from chainwatch.taxonomy import Label
 from nlp import baselines, heads, metrics
+from nlp.training import design
 
 
 def test_per_label_micro_and_macro_f1():
@@ -40,11 +41,28 @@ def test_keyword_matching_respects_words_case_and_chinese():
     assert baselines.keyword_hits("警方破获一起传销案", lab) == ["传销"]
 
 
+def _fit(x, y, labels):
+    """Heads as `chainwatch train` fits them (ridge, sigmoids and thresholds from inner folds)."""
+    corpus = design.Corpus(
+        pooled=np.hstack([x, np.zeros((len(x), 2 * x.shape[1]))]).astype(np.float32),
+        label_hits=np.zeros((len(x), len(labels)), np.float32),
+        term_hits=np.zeros((len(x), 0), np.float32),
+        term_label=np.zeros(0, int),
+        terms=[],
+        langs=np.array(["en"] * len(x)),
+        y=y,
+        labels=labels,
+    )
+    p = design.fit_predictor(design.Design("test", keywords="none"), corpus, np.arange(len(x)))
+    w = p.heads.weights[:, : x.shape[1]]
+    return heads.Heads(labels, w, p.heads.bias, p.thresholds["*"].astype(np.float32))
+
+
 def test_heads_learn_separable_labels_and_round_trip(tmp_path):
     rng = np.random.RandomState(0)
     x = rng.normal(size=(200, 8)).astype(np.float32)
     y = np.stack([(x[:, 0] > 0.5), (x[:, 1] + x[:, 2] > 0)], axis=1).astype(np.int8)
-    h = heads.train(x, y, ["a", "b"], c=10.0)
+    h = _fit(x, y, ["a", "b"])
     assert (h.predict(x) == y.astype(bool)).mean() > 0.95
     h.save(tmp_path / "heads.npz")
     again = heads.Heads.load(tmp_path / "heads.npz")
@@ -55,7 +73,7 @@ def test_heads_learn_separable_labels_and_round_trip(tmp_path):
 def test_a_label_without_examples_gets_a_head_that_never_fires():
     x = np.random.RandomState(1).normal(size=(30, 4))
     y = np.zeros((30, 1), np.int8)
-    h = heads.train(x, y, ["never"])
+    h = _fit(x, y, ["never"])
     assert not h.predict(x).any()
 
 
@@ -81,7 +99,7 @@ def test_keyword_prefilter_gives_exactly_what_the_regexes_give(labelled_rows):
         "",
     ]
     texts = [r["title"] + "\n" + r["text"] for r in labelled_rows] + tricky
-    patterns = [baselines._pattern(baselines._keywords(lab)) for lab in labels]
+    patterns = [baselines.keyword_pattern(baselines._keywords(lab)) for lab in labels]
     reference = [[bool(p and p.search(t)) for p in patterns] for t in texts]
     assert baselines.keyword_predictions(texts, labels).tolist() == reference
     assert sum(map(sum, reference)) > 1000  # the comparison covers many hits, not only misses

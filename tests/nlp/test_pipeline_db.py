@@ -74,7 +74,7 @@ def test_classifies_pending_articles_and_stores_every_score(articles, db_cursor,
     db_cursor.execute("SELECT count(*) FROM classifications WHERE NOT positive AND evidence IS NOT NULL")
     assert db_cursor.fetchone()[0] == 0
     assert summary.positives == sum(summary.per_label.values()) >= 2
-    db_cursor.execute("SELECT encoder, metrics ? 'dev' FROM model_versions WHERE version = %s", (classifier.version,))
+    db_cursor.execute("SELECT encoder, metrics ? 'test' FROM model_versions WHERE version = %s", (classifier.version,))
     encoder, has_metrics = db_cursor.fetchone()
     assert "multilingual-e5-small" in encoder and has_metrics
     db_cursor.execute("SELECT count(*) FROM labels")

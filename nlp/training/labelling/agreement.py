@@ -1,8 +1,9 @@
 """Agreement between the first reading of the labelled items and the blind second reading.
 
-Usage: python nlp/training/labelling/agreement.py
+Usage: python nlp/training/labelling/agreement.py [round4]
 
-Reads labels/round1, labels/round2 (first reading) and second_reading/*.txt, and prints, per label,
+Reads labels/round1, labels/round2 (first reading) and second_reading/*.txt (with `round4`: the two
+readings of the round-4 items, second_reading/round4/first.txt and second.txt), and prints, per label,
 how many items each reading gave the label, how many both did, and agreement F1 (2 * both / (first +
 second)): the F1 that one reader scores against the other, a ceiling for what a classifier can be
 expected to score against either. Items since left out of the set (near-duplicates) are not counted.
@@ -10,16 +11,21 @@ expected to score against either. Items since left out of the set (near-duplicat
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from labelfile import CODES, merge
+from labelfile import CODES, merge, parse
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
-def main() -> None:
-    first = merge([DATA / "labels" / "round1", DATA / "labels" / "round2"])
-    second = merge([DATA / "second_reading"])
+def main(which: str = "") -> None:
+    if which == "round4":
+        first = parse(str(DATA / "second_reading" / "round4" / "first.txt"))
+        second = parse(str(DATA / "second_reading" / "round4" / "second.txt"))
+    else:
+        first = merge([DATA / "labels" / "round1", DATA / "labels" / "round2"])
+        second = merge([DATA / "second_reading"])
     both = sorted(set(first) & set(second))
     print(
         f"{len(both)} items read twice; identical label sets: "
@@ -32,10 +38,11 @@ def main() -> None:
         b = sum(label in second[i] for i in both)
         ab = sum(label in first[i] and label in second[i] for i in both)
         f1 = 2 * ab / (a + b) if a + b else 0.0
-        f1s.append(f1)
+        if a + b:  # a label neither reading gave has no agreement to measure
+            f1s.append(f1)
         print(f"{label:28s} {a:6d} {b:6d} {ab:6d} {f1:13.3f}")
     print(f"{'macro agreement F1':28s} {'':20s} {sum(f1s) / len(f1s):13.3f}")
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:2])

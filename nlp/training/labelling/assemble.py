@@ -1,4 +1,4 @@
-"""Assemble nlp/data/labelled.jsonl from hand-written label files and split it train/dev.
+"""Assemble nlp/data/labelled.jsonl from hand-written label files and split it train/test.
 
 Usage: python nlp/training/labelling/assemble.py [LABEL_DIR ...]   (default: every folder under nlp/data/labels/)
 
@@ -10,18 +10,13 @@ LABEL_DIR holds `*.txt` files written while reading the candidate batches (forma
 labelfile.py): one line per item read, with the labels chosen by the annotator. Labels come
 only from those files; this script never derives labels.
 
-Split (deterministic, about 70/30, stratified):
-  * an item already present in labelled.jsonl keeps its split (so the file can grow
-    without moving items between train and dev);
-  * new items are taken in order of their rarest label (then a hash of the id) and go to
-    dev while the dev share of that label is below 30 %; no-label items likewise
-    (keyed on language, so zh and en no-label items are both ~30 % dev);
-  * a final pass moves train items into dev for any label with fewer than 9 dev positives.
+Split: an item is `test` when its id is listed in nlp/data/test_split.txt (the news-only test split,
+fixed before any modelling; see that file's header), otherwise `train`. Cross-validation (`chainwatch
+evaluate --cv`) and `chainwatch train` use only `train`; `test` is only ever reported.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from collections import Counter
@@ -31,13 +26,12 @@ from labelfile import merge
 from pool import load_pool
 
 OUT = Path(__file__).resolve().parents[2] / "data" / "labelled.jsonl"
-DEV_SHARE = 0.30
-MIN_DEV = 9
+TEST_IDS = OUT.with_name("test_split.txt")
 FIELDS = ("id", "title", "text", "lang", "labels", "split", "source")
 
 
-def h(s: str) -> str:
-    return hashlib.sha1(s.encode()).hexdigest()
+def read_test_ids() -> set[str]:
+    return {line.split("#", 1)[0].strip() for line in TEST_IDS.read_text(encoding="utf-8").splitlines()} - {""}
 
 
 def main(dirs: list[str]) -> None:
@@ -50,41 +44,11 @@ def main(dirs: list[str]) -> None:
     if missing:
         raise SystemExit(f"unknown ids: {missing[:5]}")
 
-    old_split = {}
-    if OUT.exists():
-        for line in open(OUT, encoding="utf-8"):
-            r = json.loads(line)
-            old_split[r["id"]] = r["split"]
-
-    pos = Counter(l for v in labels.values() for l in v)
-    split: dict[str, str] = {k: old_split[k] for k in labels if k in old_split}
-    tot, dev = Counter(), Counter()
-
-    def keys(k):
-        return labels[k] or [f"<none:{pool[k]['lang']}>"]
-
-    for k, s in split.items():
-        for l in keys(k):
-            tot[l] += 1
-            dev[l] += s == "dev"
-    new = [k for k in labels if k not in split]
-    new.sort(key=lambda k: (min((pos[l] for l in labels[k]), default=10**6), h(k)))
-    for k in new:
-        ks = sorted(keys(k), key=lambda l: pos.get(l, 10**6))
-        rare = ks[0]
-        s = "dev" if dev[rare] < DEV_SHARE * (tot[rare] + 1) else "train"
-        split[k] = s
-        for l in ks:
-            tot[l] += 1
-            dev[l] += s == "dev"
-    # top up labels with too few dev positives (only when the label has enough positives)
-    for l in sorted(pos, key=lambda l: pos[l]):
-        need = min(MIN_DEV, round(pos[l] * DEV_SHARE)) - sum(1 for k in labels if l in labels[k] and split[k] == "dev")
-        if need <= 0:
-            continue
-        cands = sorted((k for k in labels if l in labels[k] and split[k] == "train"), key=h)
-        for k in cands[:need]:
-            split[k] = "dev"
+    test_ids = read_test_ids()
+    unknown = sorted(test_ids - set(labels))
+    if unknown:
+        raise SystemExit(f"test_split.txt lists ids that no label file has: {unknown[:5]}")
+    split = {k: ("test" if k in test_ids else "train") for k in labels}
 
     order = sorted(labels, key=lambda k: (k.split(":")[0], int(k.split(":")[1])))
     with open(OUT, "w", encoding="utf-8") as f:
@@ -111,7 +75,7 @@ def report(order, labels, split, pool):
     nolab = [k for k in order if not labels[k]]
     print(f"no-label: {len(nolab)} ({len(nolab) / n:.0%})", dict(Counter(split[k] for k in nolab)))
     print("source:", dict(Counter(k.split(":")[0] for k in order)))
-    print(f"{'label':28s} {'train':>5s} {'dev':>5s} {'all':>5s} {'zh':>4s}")
+    print(f"{'label':28s} {'train':>5s} {'test':>5s} {'all':>5s} {'zh':>4s}")
     allp = Counter()
     for k in order:
         for l in labels[k]:
@@ -120,7 +84,7 @@ def report(order, labels, split, pool):
     from labelfile import CODES  # a sibling script, imported only for this report
 
     for l in CODES.values():
-        tr, dv = allp[(l, "train")], allp[(l, "dev")]
+        tr, dv = allp[(l, "train")], allp[(l, "test")]
         print(f"{l:28s} {tr:5d} {dv:5d} {tr + dv:5d} {allp[(l, 'zh')]:4d}")
 
 
