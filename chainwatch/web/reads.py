@@ -519,14 +519,21 @@ def _week(value: str) -> IsoWeek:
         raise BadParameter("week", str(exc)) from None
 
 
+def default_week(stored: list[dict[str, Any]]) -> str:
+    """The newest stored digest week holding at least a tenth of the busiest week's items: a nearly
+    empty newest week (a few stray items) does not hide the last real one. `stored` is newest first."""
+    busiest = max(w["item_count"] for w in stored)
+    return str(next(w["iso_week"] for w in stored if w["item_count"] * 10 >= busiest))
+
+
 def home(settings: WebSettings, week: str | None = None) -> dict[str, Any]:
     """The week at a glance: the digest's numbers read live (chainwatch.digests.read_digest) for
-    `week`, default the newest week with a stored digest, else the newest week with articles."""
+    `week`, default `default_week()` of the stored digests, else the newest week with articles."""
     stored = digest_weeks(settings)
     if week:
         iso = _week(week)
     elif stored:
-        iso = parse_week(stored[0]["iso_week"])
+        iso = parse_week(default_week(stored))
     else:
         with reading(settings) as cur:
             _, last = browse.date_span(cur)
