@@ -49,6 +49,11 @@ def smtp_settings() -> SmtpSettings | None:
     )
 
 
+def webhook_secret() -> str | None:
+    """CHAINWATCH_WEBHOOK_SECRET: the HMAC-SHA256 key that signs alert webhooks (docs/alerts.md)."""
+    return os.environ.get("CHAINWATCH_WEBHOOK_SECRET") or None
+
+
 def database_url_from_env() -> str | None:
     return os.environ.get("DATABASE_URL") or None
 

@@ -33,7 +33,8 @@ import psycopg2
 from chainwatch import config, db, taxonomy
 from chainwatch.errors import ChainWatchError
 from chainwatch.sqlfiles import load_statement
-from chainwatch.textsearch import zh_tokens, zh_words
+from chainwatch.storage.entities import articles_mentioning, find_entities
+from chainwatch.textsearch import split_query, tsquery_text
 
 SQL_DIR = config.PROJECT_ROOT / "sql" / "search"
 MAX_QUERY_CHARS = 1000
@@ -44,8 +45,6 @@ WINDOWS = 3  # windows of WINDOW, 2 x WINDOW, 4 x WINDOW ids, then the rest in o
 BLOCK = 10_000  # ids per block lexeme in the articles_search index (chainwatch_search_tsv, migration 004)
 STATEMENT_TIMEOUT_MS = 30_000
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_KEEP = re.compile(r"\w", re.UNICODE)
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 HIGHLIGHT_START, HIGHLIGHT_STOP = "«", "»"  # around the matched words of a snippet
 _START, _STOP = HIGHLIGHT_START, HIGHLIGHT_STOP
@@ -95,42 +94,6 @@ def _check_text(name: str, value: object) -> str:
     return value
 
 
-# -- query -> tsquery ingredients ---------------------------------------------------------------
-
-
-def _cover(word: str, subs: list[str]) -> list[str]:
-    """Fewest sub-words that tile `word` exactly (in order); [] when they cannot."""
-    n = len(word)
-    best: list[list[str] | None] = [None] * (n + 1)
-    best[0] = []
-    for i in range(n):
-        if best[i] is None:
-            continue
-        for s in subs:
-            j = i + len(s)
-            if word.startswith(s, i) and (best[j] is None or len(best[j]) > len(best[i]) + 1):
-                best[j] = best[i] + [s]
-    return best[n] or []
-
-
-def zh_query_words(text: str) -> list[tuple[str, str]]:
-    """(word, covering sub-words joined by spaces or '') for each Chinese word of a query."""
-    groups: list[tuple[str, str]] = []
-    for run in _CJK_RUN.findall(text):
-        for word in zh_words(run):
-            word = word.strip()
-            if not word or not _KEEP.search(word):
-                continue
-            subs = [t for t in (zh_tokens(word) or "").split() if t != word and len(t) < len(word)]
-            groups.append((word, " ".join(_cover(word, subs))))
-    return groups
-
-
-def split_query(query: str) -> tuple[str, list[tuple[str, str]]]:
-    """The English (non-Chinese) part of a query and its Chinese word groups."""
-    return _CJK_RUN.sub(" ", query), zh_query_words(query)
-
-
 # -- argument checks ----------------------------------------------------------------------------
 
 
@@ -175,6 +138,41 @@ def _check_source(cur, source: str) -> None:
         known = [r[0] for r in cur.fetchall()]
         shown = ", ".join(known[:50]) + (", ..." if len(known) > 50 else "")
         raise SearchError(f"unknown source {_show(source)}; known sources: {shown or '(none stored yet)'}")
+
+
+def _resolve_entities(cur: Any, names: list[str]) -> list[str]:
+    """Entity ids for ids, names or aliases (`--entity Binance`, `--entity 币安`)."""
+    ids = []
+    for name in names:
+        name = _check_text("entity", name).strip()
+        found = find_entities(cur, name, limit=6)
+        exact = [f for f in found if f[0] == name.lower() or f[2].lower() == name.lower()]
+        if len(exact) == 1 or len(found) == 1:
+            ids.append((exact or found)[0][0])
+        elif not found:
+            raise SearchError(f"unknown entity {_show(name)} (see `chainwatch entities list`)")
+        else:
+            raise SearchError(f"entity {_show(name)} is ambiguous: " + ", ".join(f"{i} ({n})" for i, _, n in found))
+    return sorted(set(ids))
+
+
+def _entity_hits(cur: Any, entity_ids: list[str], **filters: Any) -> list[SearchHit]:
+    """With entities and no words: the newest articles that mention every entity."""
+    rows = articles_mentioning(cur, entity_ids, **filters)
+    return [
+        SearchHit(
+            article_id=r.article_id,
+            title=r.title,
+            url=r.url,
+            source=r.source_id,
+            published_at=r.published_at,
+            lang=r.lang,
+            rank=0.0,
+            snippet=" ".join(r.snippet.split()),
+            labels=r.labels,
+        )
+        for r in rows
+    ]
 
 
 # -- snippets -----------------------------------------------------------------------------------
@@ -236,14 +234,25 @@ def search(
     source: str | None = None,
     limit: int = 20,
     database_url: str | None = None,
+    entities: list[str] | None = None,
 ) -> list[SearchHit]:
     """Articles matching `query`, best first. Raises SearchError (a ChainWatchError) on bad arguments.
 
     `since`/`until` are UTC days, both inclusive (dates, datetimes or YYYY-MM-DD text). `label` is a
-    taxonomy label id, `lang` an ISO 639-1 code, `source` a source id.
+    taxonomy label id, `lang` an ISO 639-1 code, `source` a source id. `entities` are entity ids,
+    names or aliases (docs/entities.md) that an article must all mention; with entities the query
+    may be empty, and then the newest articles that mention them come first.
     """
     found = search_page(
-        query, label=label, since=since, until=until, lang=lang, source=source, limit=limit, database_url=database_url
+        query,
+        label=label,
+        since=since,
+        until=until,
+        lang=lang,
+        source=source,
+        limit=limit,
+        database_url=database_url,
+        entities=entities,
     )
     return found.hits
 
@@ -263,6 +272,7 @@ def search_page(
     limit: int = 20,
     database_url: str | None = None,
     connection: Any = None,
+    entities: list[str] | None = None,
 ) -> SearchResults:
     """One page of search()'s results and how many matched: rows offset+1 .. offset+limit of the ranked
     matches (`sort="relevance"`), or of the same matches newest first (`sort="date"`).
@@ -273,7 +283,7 @@ def search_page(
     (the caller keeps it open), instead of connecting to `database_url`.
     """
     query = _check_text("search query", query).strip()
-    if not query:
+    if not query and not entities:
         raise SearchError('search query is empty: give words to look for, e.g. "tornado cash"')
     if len(query) > MAX_QUERY_CHARS:
         raise SearchError(f"search query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
@@ -303,7 +313,7 @@ def search_page(
     if lo and hi and lo >= hi:
         raise SearchError(f"since ({lo.date()}) is after until ({(hi - timedelta(microseconds=1)).date()})")
 
-    en, groups = split_query(query)
+    _, groups = split_query(query)
     conn = connection if connection is not None else db.connect(database_url)
     try:
         with conn, conn.cursor() as cur:
@@ -316,10 +326,23 @@ def search_page(
                 _check_label(cur, label)
             if source is not None:
                 _check_source(cur, source)
-            cur.execute(
-                _sql("tsquery"), {"en": en, "zh_words": [w for w, _ in groups], "zh_parts": [p for _, p in groups]}
-            )
-            tsq = cur.fetchone()[0]
+            entity_ids = _resolve_entities(cur, entities or [])
+            if not query:
+                hits = _entity_hits(
+                    cur,
+                    entity_ids,
+                    label=label,
+                    min_score=min_score,
+                    since=lo,
+                    until=hi,
+                    lang=lang,
+                    source=source,
+                    category=category,
+                    offset=offset,
+                    limit=limit,
+                )
+                return SearchResults(hits, len(hits), False)
+            tsq = tsquery_text(cur, query)
             if not tsq:
                 return SearchResults([], 0, False)  # only stop words or punctuation: nothing can match
             filters = {
@@ -331,6 +354,7 @@ def search_page(
                 "label": label,
                 "min_score": float(min_score or 0),
                 "category": category,
+                "entities": entity_ids,
             }
             if label is not None:
                 # Every join of matches_label.sql is a key lookup for a bounded set of candidates; a hash

@@ -3,8 +3,9 @@
 
 Data-aware: scheduled on the `chainwatch://articles` Asset, so it runs after crawl tasks store
 articles (several crawl events queue into one run). Calls `chainwatch.runners.classify.classify_pending()`,
-which classifies every article the current model has not seen yet, and emits
-`chainwatch://classifications`.
+which classifies every article the current model has not seen yet and extracts its entities, and
+emits `chainwatch://classifications`; then `alerts` evaluates the alert rules and delivers what is
+due (`chainwatch.runners.alerts.run_alerts()`, docs/alerts.md).
 
 **Run config**: `limit` (optional): classify at most this many articles in this run.
 
@@ -54,7 +55,15 @@ def classify() -> None:
         summary = run_classify(database_url=cw.database_url(), limit=params.get("limit"))
         return dict(cw.to_xcom(summary))
 
-    classify_pending()
+    @task
+    def alerts() -> dict[str, Any]:
+        from chainwatch.runners.alerts import (
+            run_alerts,  # imported when the task runs, so parsing the DAG file stays fast
+        )
+
+        return dict(cw.to_xcom(run_alerts(database_url=cw.database_url())))
+
+    classify_pending() >> alerts()
 
 
 classify()

@@ -11,6 +11,11 @@ def _report(result: pipeline.PipelineResult) -> None:
     c, k = result.crawl, result.classify
     for d in result.digests:
         typer.echo(f"digest {d.iso_week}: {d.item_count} items  {d.html_path}  {d.md_path}")
+    if k.entities is not None:
+        typer.echo(k.entities.line())
+    if result.alerts is not None:
+        for line in result.alerts.lines():
+            typer.echo(line)
     typer.echo(
         f"done in {result.seconds:.0f} s: {c.pages_fetched} pages fetched, {c.items_stored} articles stored, "
         f"{c.items_skipped} skipped, {c.errors} errors; {k.classified} classified; "

@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
     @app.command("search")
     def search_cmd(
         query: str = typer.Argument(
-            ...,
+            "",
             help='Words to find (web-search syntax: "exact phrase", or, -word); '
             "English is stemmed, Chinese is segmented with jieba.",
         ),
@@ -67,6 +67,12 @@ def register(app: typer.Typer) -> None:
         until: str | None = typer.Option(None, "--until", help="Published on or before this UTC day (YYYY-MM-DD)."),
         lang: str | None = typer.Option(None, "--lang", help="Only this language (ISO 639-1, e.g. en, zh)."),
         source: str | None = typer.Option(None, "--source", help="Only this source id."),
+        entity: list[str] = typer.Option(
+            [],
+            "--entity",
+            help="Only articles that mention this entity: id, name or alias, e.g. binance or 币安 "
+            "(repeat to require several; with no QUERY, the newest such articles).",
+        ),
         limit: int = typer.Option(20, "--limit", help="Most articles to show (1-1000)."),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, json or csv."),
     ) -> None:
@@ -75,7 +81,9 @@ def register(app: typer.Typer) -> None:
             search,  # slow to import (scrapy, scipy, onnx, matplotlib): only when the command runs
         )
 
-        hits = search(query, label=label, since=since, until=until, lang=lang, source=source, limit=limit)
+        hits = search(
+            query, label=label, since=since, until=until, lang=lang, source=source, limit=limit, entities=entity
+        )
         if fmt is OutputFormat.json:
             typer.echo(render_json(hits))
         elif fmt is OutputFormat.csv:

@@ -1,4 +1,5 @@
-"""Classify the articles in the database that the current model version has not classified yet.
+"""Classify the articles in the database that the current model version has not classified yet,
+then extract their entities (chainwatch.entities), so the run leaves both for the alert rules.
 
 Reading, predicting and writing happen batch by batch (keyset paging by article id), each write in its
 own short transaction, so a crawler can keep inserting meanwhile and an interrupted run loses at most
@@ -14,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from chainwatch import db, taxonomy
+from chainwatch.entities.pipeline import ExtractSummary, extract_pending
 from chainwatch.storage import classifications as store
 from chainwatch.storage.labels import sync_labels
 from nlp.classifier import load_classifier
@@ -34,6 +36,7 @@ class ClassifySummary:
     positives: int = 0  # positive (article, label) pairs written
     per_label: dict[str, int] = field(default_factory=dict)  # label -> positive articles in this run
     seconds: float = 0.0
+    entities: ExtractSummary | None = None  # the entity extraction that ends every classify run
 
     @property
     def items_per_second(self) -> float:
@@ -44,7 +47,7 @@ class ClassifySummary:
             f"classified {self.classified} articles with {self.model_version} in {self.seconds:.1f} s "
             f"({self.items_per_second:.0f}/s): ok {self.ok}, truncated {self.truncated}, empty {self.empty}, "
             f"error {self.error}; {self.positives} positive labels"
-        )
+        ) + (f"\n{self.entities.line()}" if self.entities else "")
 
 
 def classify_pending(
@@ -96,6 +99,9 @@ def classify_pending(
             )
     if progress and summary.classified:
         print(file=sys.stderr)
+    # Entities are part of the classify run: every article classified here (and any article the
+    # current extractor version has not read) has its entities before alert rules look at it.
+    summary.entities = extract_pending(database_url=url)
     summary.per_label = dict(per_label.most_common())
     summary.seconds = round(time.monotonic() - started, 2)
     log.info(summary.line())

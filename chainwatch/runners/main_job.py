@@ -1,4 +1,4 @@
-"""The main job, end to end: crawl, extract, classify, store, digest.
+"""The main job, end to end: crawl, extract, classify (with entities), alert, store, digest.
 
 `run_demo()` does it offline against the bundled snapshot of real news (replay/site), served by a
 local replay server on 127.0.0.1 that the real spiders crawl through as an HTTP proxy.
@@ -16,6 +16,7 @@ from pathlib import Path
 from chainwatch import config, db
 from chainwatch.digests import build_digest, weeks_with_articles
 from chainwatch.replay import ReplayServer
+from chainwatch.runners.alerts import run_alerts
 from chainwatch.runners.classify import classify_pending
 from chainwatch.runners.crawl import crawl
 
@@ -30,6 +31,7 @@ class PipelineResult:
     crawl: object
     classify: object
     digests: list = field(default_factory=list)
+    alerts: object = None
     seconds: float = 0.0
 
     @property
@@ -40,10 +42,13 @@ class PipelineResult:
 def _classify_and_digest(weeks: list[str] | None, *, database_url: str, progress: bool, send_email: bool):
 
     classified = classify_pending(database_url=database_url, progress=progress)
+    alerted = run_alerts(database_url=database_url)  # after every classify run, as in the classify DAG
+    for line in alerted.lines():
+        log.info(line)
     if weeks is None:
         weeks = weeks_with_articles(database_url=database_url)
     digests = [build_digest(w, database_url=database_url, send_email=send_email) for w in weeks]
-    return classified, digests
+    return classified, digests, alerted
 
 
 def run_demo(*, database_url: str | None = None, progress: bool = True, site: Path = REPLAY_SITE) -> PipelineResult:
@@ -54,8 +59,8 @@ def run_demo(*, database_url: str | None = None, progress: bool = True, site: Pa
     db.upgrade(url)
     with ReplayServer(site) as server:
         crawled = crawl(DEMO_SOURCES, replay_proxy=server.proxy_url, database_url=url, progress=progress)
-    classified, digests = _classify_and_digest(None, database_url=url, progress=progress, send_email=False)
-    return PipelineResult(crawled, classified, digests, time.monotonic() - started)
+    classified, digests, alerted = _classify_and_digest(None, database_url=url, progress=progress, send_email=False)
+    return PipelineResult(crawled, classified, digests, time.monotonic() - started, alerted)
 
 
 def run_live(
@@ -71,5 +76,7 @@ def run_live(
     url = database_url or db.database_url()
     db.upgrade(url)
     crawled = crawl(sources, database_url=url, progress=progress)
-    classified, digests = _classify_and_digest([None], database_url=url, progress=progress, send_email=send_email)
-    return PipelineResult(crawled, classified, digests, time.monotonic() - started)
+    classified, digests, alerted = _classify_and_digest(
+        [None], database_url=url, progress=progress, send_email=send_email
+    )
+    return PipelineResult(crawled, classified, digests, time.monotonic() - started, alerted)

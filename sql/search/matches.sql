@@ -10,6 +10,7 @@
 --   since, until  timestamptz or NULL: since <= published_at < until
 --   lang, source  text or NULL
 --   category      'news' | 'official' or NULL: the source's category
+--   entities      text[]: entity ids the article must all mention ('{}': no condition; migration 007)
 --   id_lo, id_hi  the window; blocks  its blocks, as tsquery text
 SELECT a.id
 FROM articles a
@@ -20,6 +21,9 @@ WHERE CASE WHEN %(blocks)s::tsquery IS NULL THEN a.tsv @@ %(tsq)s::tsquery
   AND (%(lang)s::text IS NULL OR a.lang = %(lang)s::text)
   AND (%(source)s::text IS NULL OR a.source_id = %(source)s::text)
   AND (%(category)s::text IS NULL OR a.source_id IN (SELECT s.id FROM sources s WHERE s.category = %(category)s::text))
+  AND (cardinality(%(entities)s::text[]) = 0
+       OR (SELECT count(DISTINCT l.entity_id) FROM article_entity_list l
+           WHERE l.article_id = a.id AND l.entity_id = ANY(%(entities)s::text[])) = cardinality(%(entities)s::text[]))
   AND a.id > %(id_lo)s AND a.id <= %(id_hi)s
 ORDER BY a.id DESC
 LIMIT %(pool)s;

@@ -26,5 +26,8 @@ WHERE c.label = %(label)s::text
   AND (%(lang)s::text IS NULL OR a.lang = %(lang)s::text)
   AND (%(source)s::text IS NULL OR a.source_id = %(source)s::text)
   AND (%(category)s::text IS NULL OR a.source_id IN (SELECT s.id FROM sources s WHERE s.category = %(category)s::text))
+  AND (cardinality(%(entities)s::text[]) = 0
+       OR (SELECT count(DISTINCT l.entity_id) FROM article_entity_list l
+           WHERE l.article_id = a.id AND l.entity_id = ANY(%(entities)s::text[])) = cardinality(%(entities)s::text[]))
 ORDER BY c.article_id DESC
 LIMIT %(pool)s;
