@@ -13,8 +13,8 @@ import psycopg2
 
 from chainwatch import config, db, taxonomy
 from chainwatch.config import SmtpSettings
-from chainwatch.digests import charts, entities, fetch, mail, summary
-from chainwatch.digests.model import Digest
+from chainwatch.digests import charts, fetch, mail, summary
+from chainwatch.digests.model import NEW_WINDOW_WEEKS, Digest
 from chainwatch.digests.render import KIND_TITLES, render_html, render_markdown
 from chainwatch.digests.weeks import IsoWeek, parse_week
 from chainwatch.errors import ChainWatchError
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # 10,000-items-a-week database take ~0.5 s; 12 weeks ~0.8 s (bench/bench_digest.py).
 TREND_WEEKS = 8
 STORIES_PER_LABEL = 3
+ENTITIES_PER_LABEL = 3  # top entities shown per label
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ def read_digest(week: IsoWeek, database_url: str, *, now: datetime | None = None
             )
             if not digest.empty:
                 digest.stories = fetch.top_stories(cur, week, STORIES_PER_LABEL)
-                digest.new_entities = fetch.new_entities(cur, week, entities.load())
+                digest.new_entities = fetch.new_entities(cur, week, window_weeks=NEW_WINDOW_WEEKS)
+                digest.label_entities = fetch.label_entities(cur, week, ENTITIES_PER_LABEL)
                 digest.new_sources = fetch.new_sources(cur, week)
     except _SCHEMA_MISSING as exc:
         raise _schema_error() from exc

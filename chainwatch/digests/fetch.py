@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from chainwatch.digests import entities as gazetteer
-from chainwatch.digests.model import NewEntity, NewSource, SourceWeek, Story, StoryLink, WeekTotals
+from chainwatch.digests.model import LabelEntity, NewEntity, NewSource, SourceWeek, Story, StoryLink, WeekTotals
 from chainwatch.digests.weeks import IsoWeek, week_of
 from chainwatch.sqlfiles import statement
 from chainwatch.storage import health
@@ -99,19 +98,19 @@ def new_sources(cur, week: IsoWeek) -> list[NewSource]:
     return [NewSource(*row) for row in cur.fetchall()]
 
 
-def new_entities(cur, week: IsoWeek, known: tuple[gazetteer.Entity, ...]) -> list[NewEntity]:
-    ids, configs, terms = gazetteer.search_terms(known)
-    if not ids:
-        return []
-    cur.execute(
-        sql("new_entities"),
-        {**_range(week), "previous_start": week.shift(-1).start, "entity_ids": ids, "configs": configs, "terms": terms},
-    )
-    index = gazetteer.by_id(known)
-    return [
-        NewEntity(index[entity_id], mentions, title, url, source_name)
-        for entity_id, mentions, title, url, source_name in cur.fetchall()
-    ]
+def new_entities(cur, week: IsoWeek, *, window_weeks: int, limit: int = 20) -> list[NewEntity]:
+    """Entities first seen within a rolling window: named this week, not in the `window_weeks` before."""
+    cur.execute(sql("new_entities"), {**_range(week), "window_start": week.shift(-window_weeks).start, "limit": limit})
+    return [NewEntity(*row) for row in cur.fetchall()]
+
+
+def label_entities(cur, week: IsoWeek, per_label: int) -> dict[str, list[LabelEntity]]:
+    """Per label, the entities named by the most stories of the week."""
+    cur.execute(sql("label_entities"), {**_range(week), "per_label": per_label})
+    found: dict[str, list[LabelEntity]] = defaultdict(list)
+    for label, entity_id, name, kind, stories in cur.fetchall():
+        found[label].append(LabelEntity(entity_id, name, kind, stories))
+    return dict(found)
 
 
 def source_health(cur, week: IsoWeek) -> list[SourceWeek]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from chainwatch.digests.entities import Entity
 from chainwatch.digests.weeks import IsoWeek
 from chainwatch.taxonomy import Label
 
@@ -72,13 +71,33 @@ class Story:
     more_links: int = 0  # copies not listed (very large stories)
 
 
+# "What is new" lists entities first seen within a rolling window: named in the digest week and by
+# no article of the NEW_WINDOW_WEEKS weeks before it (docs/entities.md).
+NEW_WINDOW_WEEKS = 8
+
+
 @dataclass(frozen=True)
 class NewEntity:
-    entity: Entity
-    mentions: int  # items of the week that mention it
+    """An entity first seen within the rolling window (sql/digests/new_entities.sql)."""
+
+    entity_id: str
+    name: str
+    kind: str
+    stories: int  # stories of the week that name it
+    mentions: int  # items of the week that name it
     title: str  # the first such item
     url: str
     source_name: str
+
+
+@dataclass(frozen=True)
+class LabelEntity:
+    """One of a label's top entities of the week."""
+
+    entity_id: str
+    name: str
+    kind: str
+    stories: int
 
 
 @dataclass(frozen=True)
@@ -118,6 +137,7 @@ class Digest:
     labels: list[LabelWeek]
     stories: dict[str, list[Story]] = field(default_factory=dict)
     new_entities: list[NewEntity] = field(default_factory=list)
+    label_entities: dict[str, list[LabelEntity]] = field(default_factory=dict)  # label id -> top entities
     new_sources: list[NewSource] = field(default_factory=list)
     source_health: list[SourceWeek] = field(default_factory=list)
     model_versions: list[str] = field(default_factory=list)

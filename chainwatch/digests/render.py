@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from chainwatch.digests.charts import sparkline
-from chainwatch.digests.model import Digest
+from chainwatch.digests.model import NEW_WINDOW_WEEKS, Digest
 from chainwatch.digests.summary import SPIKE_MIN_ITEMS, SPIKE_RATIO
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -84,7 +84,12 @@ def day(moment: datetime | None) -> str:
 
 def _filters(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(href=safe_href, signed=signed, number=number, day=day, spark=sparkline, md_link=md_link)
-    env.globals.update(KIND_TITLES=KIND_TITLES, spike_ratio=f"{SPIKE_RATIO:g}", spike_min=SPIKE_MIN_ITEMS)
+    env.globals.update(
+        KIND_TITLES=KIND_TITLES,
+        spike_ratio=f"{SPIKE_RATIO:g}",
+        spike_min=SPIKE_MIN_ITEMS,
+        new_window_weeks=NEW_WINDOW_WEEKS,
+    )
     return env
 
 

@@ -126,7 +126,7 @@ def headline(d: Digest) -> list[str]:
         n = len({link.source_id for link in story.links}) or story.sources
         text.append(f"Top story: “{story.title}” ({_plural(n, 'source')}).")
     if d.new_entities or d.new_sources:
-        names = [e.entity.name for e in d.new_entities[:5]] + [s.source_name for s in d.new_sources[:3]]
+        names = [e.name for e in d.new_entities[:5]] + [s.source_name for s in d.new_sources[:3]]
         more = len(d.new_entities) + len(d.new_sources) - len(names)
         text.append("First seen this week: " + ", ".join(names) + (f" and {more} more" if more > 0 else "") + ".")
     problems = [s for s in d.source_health if s.status in ("failing", "degraded")]

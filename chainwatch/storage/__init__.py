@@ -9,6 +9,8 @@
 - `classifications`: classifier outputs, pending articles, model versions.
 - `digests`: rendered digests per (week, format), and reading them back.
 - `browse`: the read queries of the web app and its API (listings, one article, label weeks, runs).
+- `entities`: the gazetteer's entities, extracted mentions and amounts, entity pages, `--entity`.
+- `alerts`: alert rules, events, the outbox (claim, settle, expire), message contents.
 
 Every function takes an open cursor, so a caller decides the transaction. Inline statements live in
 these modules; longer read queries are .sql files under sql/ (chainwatch.sqlfiles).

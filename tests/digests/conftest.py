@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg2
 import pytest
 
+from chainwatch.entities.pipeline import extract_pending
 from tests.digests import scenario
 
 
@@ -14,6 +15,8 @@ def seeded(clean_db) -> scenario.Seeded:
     conn = psycopg2.connect(clean_db)
     try:
         with conn, conn.cursor() as cur:
-            return scenario.seed(cur)
+            seeded = scenario.seed(cur)
     finally:
         conn.close()
+    extract_pending(database_url=clean_db)  # the classify run's entity step ("What is new", top entities)
+    return seeded

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import psycopg2
 import pytest
 
 from chainwatch.digests import build_digest, read_digest, weeks_with_articles
 from chainwatch.digests.weeks import parse_week
+from chainwatch.entities.pipeline import extract_pending
 from chainwatch.errors import ChainWatchError
 from tests import factories
 from tests.digests import scenario
@@ -57,12 +59,40 @@ def test_headline_names_biggest_label_spikes_and_top_story(digest):
     assert "1 item not classified yet." in text
 
 
-def test_what_is_new_uses_english_and_chinese_names(digest):
-    new = {n.entity.id: n for n in digest.new_entities}
-    # OKX: first mention. El Salvador: first mention, in Chinese (萨尔瓦多).
-    # Hong Kong: mentioned in English now, but in Chinese (香港) in earlier weeks. Kraken: next week only.
-    assert set(new) == {"okx", "el_salvador"}
+def test_what_is_new_is_first_seen_within_the_rolling_window(digest):
+    new = {n.entity_id: n for n in digest.new_entities}
+    # OKX: first mention. El Salvador: first mention, in Chinese (萨尔瓦多). Digital euro: first mention.
+    # Hong Kong: mentioned in English now, and in Chinese (香港) in each of the 8 weeks before. Kraken: next week only.
+    assert set(new) == {"okx", "el_salvador", "digital_euro"}
     assert new["el_salvador"].source_name == "金色财经" and new["okx"].mentions == 1
+    assert (new["digital_euro"].stories, new["digital_euro"].kind) == (2, "token")
+
+
+def test_what_is_new_forgets_after_the_window(seeded, db_url):
+    """Binance was named in W36..W38 only: in W47 it is new again (out of the 8-week window)."""
+    conn = psycopg2.connect(db_url)
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "DELETE FROM articles WHERE title LIKE 'Older hack%%' AND published_at >= %s",
+            (scenario.MONDAY - timedelta(weeks=8),),
+        )
+        factories.add_article(
+            cur,
+            source="coindesk",
+            title="Binance lists a coin",
+            text="Binance news.",
+            published=scenario.MONDAY + timedelta(days=1),
+        )
+    conn.close()
+    extract_pending(database_url=db_url)
+    digest = read_digest(parse_week(scenario.WEEK), db_url, now=datetime(2026, 11, 25, tzinfo=UTC))
+    assert "binance" in {n.entity_id for n in digest.new_entities}
+
+
+def test_top_entities_per_label(digest):
+    top = {e.entity_id: e.stories for e in digest.label_entities["security_breach"]}
+    assert top["okx"] == 1 and "el_salvador" in top
+    assert "market_manipulation" not in digest.label_entities  # its items name no entity
     assert {s.source_id for s in digest.new_sources} == {"jinse", "evil"}
 
 
