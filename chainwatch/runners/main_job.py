@@ -31,8 +31,8 @@ class PipelineResult:
     crawl: object
     classify: object
     digests: list = field(default_factory=list)
-    alerts: object = None
     seconds: float = 0.0
+    alerts: object = None  # chainwatch.runners.alerts.AlertsRun
 
     @property
     def digest_paths(self) -> list[Path]:
