@@ -9,6 +9,8 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
+from psycopg2.extensions import cursor as Cursor
+
 from chainwatch import db
 from chainwatch.alerts.rules import AlertRuleError
 from chainwatch.storage import alerts as store
@@ -60,10 +62,15 @@ def atom_feed(rule_name: str, events: list[EventDetail], *, self_url: str, now: 
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
 
 
+def feed_for(cur: Cursor, rule_name: str, *, self_url: str, limit: int = 50) -> bytes:
+    """The Atom feed of a stored rule, read on `cur` (the web app's read-only cursor works: the feed
+    needs no recipient or URL); AlertRuleError if there is no such rule."""
+    if store.rule_id(cur, rule_name) is None:
+        raise AlertRuleError(f"no rule named {rule_name!r}")
+    return atom_feed(rule_name, store.feed_events(cur, rule_name, limit=limit), self_url=self_url)
+
+
 def rule_feed(rule_name: str, *, self_url: str, database_url: str | None = None, limit: int = 50) -> bytes:
-    """The Atom feed of a stored rule (what the web app serves); AlertRuleError if there is none."""
+    """The Atom feed of a stored rule (`chainwatch alerts feed`)."""
     with db.transaction(database_url) as cur:
-        if store.get_rule(cur, rule_name) is None:
-            raise AlertRuleError(f"no rule named {rule_name!r}")
-        events = store.feed_events(cur, rule_name, limit=limit)
-    return atom_feed(rule_name, events, self_url=self_url)
+        return feed_for(cur, rule_name, self_url=self_url, limit=limit)

@@ -145,6 +145,13 @@ def get_rule(cur: Cursor, name: str, *, lock: bool = False) -> RuleRow | None:
     return _rule(row) if row else None
 
 
+def rule_id(cur: Cursor, name: str) -> int | None:
+    """The rule's id (readable by chainwatch_reader, unlike its recipients): the Atom feed's check."""
+    cur.execute("SELECT id FROM alert_rules WHERE name = %s", (name,))
+    row = cur.fetchone()
+    return int(row[0]) if row else None
+
+
 def list_rules(cur: Cursor, *, enabled_only: bool = False) -> list[RuleRow]:
     cur.execute(f"SELECT {_RULE_COLUMNS} FROM alert_rules WHERE enabled OR NOT %s ORDER BY name", (enabled_only,))
     return [_rule(r) for r in cur.fetchall()]

@@ -78,4 +78,6 @@ JOIN articles a ON a.id = e.article_id;
 
 -- Rules and the outbox hold recipients and webhook URLs: readers see neither.
 REVOKE SELECT ON alert_rules, alert_outbox FROM chainwatch_reader;
+-- ... but the web app (which reads as chainwatch_reader) serves each rule's Atom feed by name.
+GRANT SELECT (id, name, enabled, created_at) ON alert_rules TO chainwatch_reader;
 GRANT SELECT ON alert_events, alert_log, article_scores TO chainwatch_reader;

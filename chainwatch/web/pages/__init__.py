@@ -1,7 +1,16 @@
-"""The HTML pages, one router per area (home, search, articles, labels, digests, sources, login)."""
+"""The HTML pages, one router per area (home, search, articles, labels, digests, sources, login, alert feeds)."""
 
-from chainwatch.web.pages import articles, digests, home, labels, login, search, sources
+from chainwatch.web.pages import alerts, articles, digests, home, labels, login, search, sources
 
-ROUTERS = (home.router, search.router, articles.router, labels.router, digests.router, sources.router, login.router)
+ROUTERS = (
+    home.router,
+    search.router,
+    articles.router,
+    labels.router,
+    digests.router,
+    sources.router,
+    login.router,
+    alerts.router,
+)
 
 __all__ = ["ROUTERS"]
