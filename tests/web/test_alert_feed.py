@@ -30,3 +30,13 @@ def test_rule_feed_is_served_and_unknown_rules_are_404(client, web_db, db_url):
 
     assert client.get("/alerts/no-such-rule/feed.atom").status_code == 404
     assert client.get("/alerts/Bad%20Name/feed.atom").status_code in (404, 422)
+
+
+def test_entity_api(client, web_db):
+    body = client.get("/api/v1/entities/bitcoin").json()
+    assert body["entity_id"] == "bitcoin" and body["articles"] and body["stories"] >= 1
+    assert client.get("/api/v1/entities/比特币").json()["entity_id"] == "bitcoin"
+    assert client.get("/api/v1/entities/no-such-thing-at-all").status_code == 404
+    article = body["articles"][0]["article_id"]
+    mentions = client.get(f"/api/v1/articles/{article}/entities").json()
+    assert any(m["entity_id"] == "bitcoin" for m in mentions)

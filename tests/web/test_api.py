@@ -272,6 +272,8 @@ def test_openapi_documents_every_endpoint_and_only_reads(client):
     assert set(spec["paths"]) == {
         "/api/v1/articles",
         "/api/v1/articles/{article_id}",
+        "/api/v1/articles/{article_id}/entities",
+        "/api/v1/entities/{entity}",
         "/api/v1/labels",
         "/api/v1/labels/{label}",
         "/api/v1/labels/{label}/weeks",
