@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -98,7 +99,7 @@ _PASSWORD = re.compile(rb"<input[^>]+type=[\"']?password", re.I)
 _LOGIN_WORDS = re.compile(rb"log\s*in|sign\s*in|\xe7\x99\xbb\xe5\xbd\x95|\xe7\x99\xbb\xe5\x85\xa5", re.I)  # 登录 登入
 
 
-def _header(headers, name: str) -> str:
+def _header(headers: Any, name: str) -> str:
     """A header's value from a Scrapy Headers object or a plain mapping ('' when absent)."""
     getter = getattr(headers, "get", None)
     if getter is None:
@@ -129,7 +130,7 @@ def _looks_like_html(body: bytes, content_type: str) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<head" in head or b"<body" in head
 
 
-def detect_wall(status: int, headers, body: bytes) -> Wall | None:
+def detect_wall(status: int, headers: Any, body: bytes) -> Wall | None:
     """The wall this response is, or None for a page (or a feed, JSON, an ordinary 404) that is what it says."""
     if _header(headers, "cf-mitigated").lower() == "challenge":
         return Wall(BLOCKED, "cloudflare_challenge")

@@ -74,7 +74,7 @@ def _fill(template: str, item: Any) -> str | None:
     """A template's placeholders filled from the item; None when one of them has no value."""
     missing = False
 
-    def one(match: re.Match) -> str:
+    def one(match: re.Match[str]) -> str:
         nonlocal missing
         value = _text(resolve(item, match.group(1)))
         if value is None:
