@@ -32,7 +32,7 @@ from chainwatch import (
     db,  # noqa: E402
     taxonomy,  # noqa: E402
 )
-from chainwatch.digests import build, build_digest, entities, fetch  # noqa: E402
+from chainwatch.digests import build, build_digest, fetch  # noqa: E402
 from chainwatch.digests.weeks import parse_week  # noqa: E402
 from chainwatch.storage.labels import sync_labels  # noqa: E402
 
@@ -161,7 +161,6 @@ def explain(url: str) -> None:
     """EXPLAIN ANALYZE every query of the digest, with the parameters build_digest sends."""
     week = parse_week(WEEK)
     window = week.window(build.TREND_WEEKS)
-    ids, configs, terms = entities.search_terms(entities.load())
     rng = {"start": week.start, "end": week.end}
     queries = {
         "week_totals": rng,
@@ -169,14 +168,8 @@ def explain(url: str) -> None:
         "week_labels": rng,
         "top_stories": {**rng, "per_label": 3},
         "new_sources": rng,
-        "new_entities": {
-            **rng,
-            "previous_start": week.shift(-1).start,
-            "entity_ids": ids,
-            "configs": configs,
-            "terms": terms,
-        },
-        "source_health": rng,
+        "new_entities": {**rng, "window_start": week.shift(-build.NEW_WINDOW_WEEKS).start, "limit": 20},
+        "source_health_week": rng,
     }
     conn = psycopg2.connect(url)
     with conn.cursor() as cur:
