@@ -100,6 +100,7 @@ class Source:
     listings: tuple[Listing, ...] = ()
     apis: tuple[ApiEndpoint, ...] = ()
     allowed_domains: tuple[str, ...] = ()  # always includes domain and the entry pages' hosts
+    ports: tuple[int, ...] = ()  # besides 80 and 443; always includes the entry pages' ports
     article_pattern: str | None = None  # regex an article URL must match (sitemaps, listings)
     parser: str | None = None  # module in spiders.parsers, e.g. "pbc"
     timezone: str = "UTC"  # zone for dates written without one
@@ -124,6 +125,7 @@ class Source:
         data["listings"] = [asdict(lst) for lst in self.listings]
         data["apis"] = [api.to_dict() for api in self.apis]
         data["allowed_domains"] = list(self.allowed_domains)
+        data["ports"] = list(self.ports)
         return data
 
     @classmethod
@@ -166,6 +168,7 @@ class Source:
         ]:
             hosts.append((urlsplit(url).hostname or "").removeprefix("www."))
         values["allowed_domains"] = tuple(dict.fromkeys(h for h in hosts if h))
+        values["ports"] = _ports(values.get("ports") or (), values, listings, origin)
         source = cls(**values)
         source.validate(origin)
         return source
@@ -188,6 +191,22 @@ class Source:
                 re.compile(self.article_pattern)
             except re.error as exc:
                 raise RegistryError(f"{origin}: bad article_pattern: {exc}") from exc
+
+
+def _ports(declared, values: dict, listings: list[Listing], origin: str) -> tuple[int, ...]:
+    """Declared ports plus any written in the entry URLs (80 and 443 are always allowed)."""
+    found = []
+    try:
+        found = [int(p) for p in declared]
+        for url in [*values["feeds"], *values["sitemaps"], *(lst.url for lst in listings),
+                    *(api.url for api in values.get("apis") or ())]:
+            if urlsplit(url).port is not None:
+                found.append(urlsplit(url).port)
+    except (TypeError, ValueError) as exc:
+        raise RegistryError(f"{origin}: bad port ({exc})") from exc
+    if any(not 0 < p < 65536 for p in found):
+        raise RegistryError(f"{origin}: ports must be 1-65535")
+    return tuple(sorted(set(found) - {80, 443}))
 
 
 def _read(path: Path) -> Source:

@@ -41,6 +41,9 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 
 DOWNLOADER_MIDDLEWARES = {
+    # every request, redirects and dont_filter entry pages included: the source's hosts and ports only,
+    # public addresses only (spiders.guard); before the replay rewrite and before robots.txt is fetched
+    "spiders.guard.RequestGuardMiddleware": 55,
     # after OffsiteMiddleware (50), before RobotsTxtMiddleware (100): robots.txt goes through the replay too
     "spiders.middlewares.ReplayProxyMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -60,6 +63,11 @@ CHAINWATCH_MIN_EXTRACTION_RATE = 0.7  # below this share of pages extracted, the
 CHAINWATCH_MAX_ERROR_RATE = 0.5  # above this share of pages failing, the source is degraded
 CHAINWATCH_PROGRESS_INTERVAL = 5.0  # seconds between progress lines (with --progress)
 
+# Live crawls refuse hosts that are or resolve to loopback, private, link-local or metadata addresses
+# (spiders.guard). The replay (spiders.run sets it with a replay proxy) and tests serving pages on
+# 127.0.0.1 turn the check off; the domain and port checks stay on.
+CHAINWATCH_ALLOW_PRIVATE_ADDRESSES = False
+
 # A local replay (127.0.0.1) needs no politeness delays; robots.txt is still obeyed.
 REPLAY_OVERRIDES = {
     "DOWNLOAD_DELAY": 0,
@@ -68,6 +76,7 @@ REPLAY_OVERRIDES = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "RETRY_BACKOFF_BASE": 0.2,
     "DOWNLOAD_TIMEOUT": 15,
+    "CHAINWATCH_ALLOW_PRIVATE_ADDRESSES": True,
 }
 
 EXTENSIONS = {

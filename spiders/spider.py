@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -29,6 +28,7 @@ from spiders.discovery.feed import parse_feed
 from spiders.discovery.listing import parse_listing
 from spiders.discovery.sitemap import parse_sitemap
 from spiders.extract import Hints, extract, extract_inline
+from spiders.guard import url_problem
 from spiders.middlewares import ORIGINAL_URL
 from spiders.registry import ApiEndpoint, Source, get_source
 from spiders.walls import detect_wall
@@ -178,9 +178,8 @@ class SourceSpider(scrapy.Spider):
         except ValueError:
             st.count_error(self.crawler, "bad_link", f"unusable link {link.url!r}")
             return None
-        host = urlsplit(canonical).hostname or ""
-        if not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
-            self.crawler.stats.inc_value("cw/offsite_links")
+        if url_problem(link.url, self.allowed_domains, self.source.ports) is not None:
+            self.crawler.stats.inc_value("cw/offsite_links")   # another site, or another port of this one
             return None
         if self.pattern and not self.pattern.search(link.url):
             return None

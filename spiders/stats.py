@@ -14,6 +14,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx_error
 from twisted.internet.defer import CancelledError
 
+from scrapy import exceptions as sx
+from spiders.guard import BlockedRequest
+
 PAGES = "cw/pages_fetched"
 STORED = "cw/items_stored"
 SKIPPED = "cw/items_skipped"
@@ -59,6 +62,8 @@ def error_counts(crawler) -> dict[str, int]:
 def failure_kind(failure) -> str:
     """The error_counts key for a failed request."""
     exc = failure.value
+    if isinstance(exc, BlockedRequest):
+        return exc.kind
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}"
     if isinstance(exc, IgnoreRequest):
