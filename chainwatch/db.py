@@ -5,9 +5,9 @@ package) starts in CHAINWATCH_HOME/pgdata on a Unix socket: that is the embedded
 so the demo needs nothing installed by hand.
 
 Migrations are the numbered files in sql/migrations, applied in order by a small runner
-that records each in `schema_migrations`. Each file runs in its own transaction under an
-advisory lock, so concurrent `db upgrade` calls (two Airflow workers starting at once)
-cannot apply a file twice. A dependency-free runner was preferred over yoyo-migrations:
+that records each in `schema_migrations`. Each file runs in its own transaction holding a
+lock on `schema_migrations`, so concurrent `db upgrade` calls (two Airflow workers starting at
+once) cannot apply a file twice; a read-only analyst cannot take that lock. A dependency-free runner was preferred over yoyo-migrations:
 yoyo would add a package for ~40 lines of behaviour and is not aware of our embedded server.
 """
 
@@ -27,15 +27,19 @@ import psycopg2.extras
 from psycopg2 import sql
 
 from chainwatch import config
-from chainwatch.errors import DatabaseUnavailable
+from chainwatch.errors import ChainWatchError, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = config.PROJECT_ROOT / "sql" / "migrations"
 _MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-_LOCK_KEY = 7_263_001  # arbitrary, constant: pg_advisory_xact_lock key for migrations
+MIGRATION_LOCK_TIMEOUT_S = 60.0  # a migration waits this long for a table lock, then fails with a clear message
 
 _embedded = None
+
+
+class MigrationLocked(ChainWatchError):
+    """A migration could not get a lock in time: another session holds the table it changes."""
 
 
 def _embedded_url() -> str:
@@ -140,12 +144,22 @@ def upgrade(url: str | None = None) -> list[str]:
             )
         for mig_id, path in migrations():
             with conn, conn.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-                cur.execute("SELECT 1 FROM schema_migrations WHERE id = %s", (mig_id,))
-                if cur.fetchone():
-                    continue
-                log.info("applying migration %s", mig_id)
-                cur.execute(path.read_text(encoding="utf-8"))
+                cur.execute(f"SET LOCAL lock_timeout = '{int(MIGRATION_LOCK_TIMEOUT_S * 1000)}ms'")
+                try:
+                    # A self-conflicting table lock, not an advisory lock: any role may take advisory locks,
+                    # but only a role that may write schema_migrations can take this mode (an analyst's
+                    # SELECT holds ACCESS SHARE, which does not conflict with it).
+                    cur.execute("LOCK TABLE schema_migrations IN SHARE ROW EXCLUSIVE MODE")
+                    cur.execute("SELECT 1 FROM schema_migrations WHERE id = %s", (mig_id,))
+                    if cur.fetchone():
+                        continue
+                    log.info("applying migration %s", mig_id)
+                    cur.execute(path.read_text(encoding="utf-8"))
+                except psycopg2.errors.LockNotAvailable as exc:
+                    raise MigrationLocked(
+                        f"migration {mig_id} waited {MIGRATION_LOCK_TIMEOUT_S:.0f} s for a table lock that another "
+                        "session holds (an open transaction; see pg_stat_activity); nothing was changed, "
+                        "run `chainwatch db upgrade` again when it ends") from exc
                 cur.execute("INSERT INTO schema_migrations (id) VALUES (%s)", (mig_id,))
                 applied.append(mig_id)
     finally:

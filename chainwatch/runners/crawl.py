@@ -5,9 +5,9 @@ chosen registry entries into `sources`, opens one crawl_runs row per source, run
 child process (spiders.run; a Twisted reactor cannot restart, and callers crawl many times in
 one process) and reads the per-source results back from crawl_runs. Re-running is safe:
 stored URLs are skipped and upserts are idempotent; re-using a run_id reopens its rows. The
-calling process holds an advisory lock per (run, source) while it runs; rows still 'running'
-whose lock nobody holds (that crawl was killed outright) are closed as 'interrupted' by the
-next crawl of the source.
+calling process keeps a database session open while it runs and records that session as the
+rows' owner; rows still 'running' whose owner session is gone (that crawl was killed outright)
+are closed as 'interrupted' by the next crawl of the source.
 """
 
 from __future__ import annotations
@@ -28,16 +28,7 @@ import psycopg2
 
 from chainwatch import config, db
 from chainwatch.errors import ChainWatchError
-from chainwatch.storage.crawl_runs import (
-    close_orphaned,
-    close_unfinished,
-    hold_run_locks,
-    runs_for,
-    server_now,
-    start_run,
-)
-from chainwatch.storage.sources import sync_sources
-from chainwatch.storage.stories import reconcile_stories
+from chainwatch.storage.crawl_runs import session_owner
 from spiders.registry import Source, select_sources
 
 INTERRUPT_GRACE_S = 30
@@ -70,14 +61,20 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def _prepare(url: str, chosen: list[Source], run_id: str) -> datetime:
+def _prepare(url: str, chosen: list[Source], run_id: str, owner: tuple[int, object]) -> datetime:
+    import psycopg2
+
+    from chainwatch.storage.crawl_runs import close_orphaned, start_run
+    from chainwatch.storage.sources import sync_sources
+
     try:
         with db.transaction(url) as cur:
             sync_sources(cur, chosen)
             close_orphaned(cur, [s.id for s in chosen], run_id, f"crawl process died; closed by run {run_id}")
             for src in chosen:
-                start_run(cur, run_id, src.id)
-            return server_now(cur)
+                start_run(cur, run_id, src.id, owner)
+            cur.execute("SELECT now()")
+            return cur.fetchone()[0]
     except psycopg2.errors.UndefinedTable as exc:
         raise ChainWatchError("the database has no ChainWatch tables; run `chainwatch db upgrade`") from exc
 
@@ -122,33 +119,16 @@ def crawl(
     try:
         owner.autocommit = True
         with owner.cursor() as cur:
-            hold_run_locks(cur, run_id, [s.id for s in chosen])
-        return _crawl(
-            url,
-            chosen,
-            run_id,
-            started,
-            replay_proxy=replay_proxy,
-            refetch=refetch,
-            progress=progress,
-            settings=settings,
-        )
+            identity = session_owner(cur)
+        return _crawl(url, chosen, run_id, identity, started, replay_proxy=replay_proxy, refetch=refetch,
+                      progress=progress, settings=settings)
     finally:
         owner.close()
 
 
-def _crawl(
-    url: str,
-    chosen: list[Source],
-    run_id: str,
-    started: float,
-    *,
-    replay_proxy: str | None,
-    refetch: bool,
-    progress: bool,
-    settings: dict | None,
-) -> CrawlSummary:
-    since = _prepare(url, chosen, run_id)
+def _crawl(url: str, chosen: list[Source], run_id: str, owner: tuple[int, object], started: float, *,
+           replay_proxy: str | None, refetch: bool, progress: bool, settings: dict | None) -> CrawlSummary:
+    since = _prepare(url, chosen, run_id, owner)
 
     with tempfile.TemporaryDirectory(prefix="chainwatch-crawl-") as tmp:
         sources_file = os.path.join(tmp, "sources.json")

@@ -6,9 +6,6 @@ import json
 from dataclasses import dataclass, field
 
 STATUSES = ("running", "ok", "degraded", "blocked", "js_required", "failed", "interrupted")
-# pg_advisory_lock class id: the crawl that owns a run's rows holds (run_id, source) shared for as long as
-# it runs, on its own session; PostgreSQL drops it when that process dies, however it died.
-RUN_LOCK = 7_263_003
 # Counted in error_counts for visibility, but they are the crawler being polite, not failures.
 NOT_ERRORS = frozenset({"robots_disallowed"})
 
@@ -25,37 +22,48 @@ class RunStats:
         return sum(n for kind, n in self.error_counts.items() if kind not in NOT_ERRORS)
 
 
-def start_run(cur, run_id: str, source_id: str) -> None:
-    """Open (or reopen, when an interrupted run is re-run with its id) the row for a source."""
+def session_owner(cur) -> tuple[int, object]:
+    """This database session as a crawl-run owner: (process id, server start time)."""
+    cur.execute("SELECT pg_backend_pid(), pg_postmaster_start_time()")
+    pid, server_start = cur.fetchone()
+    return int(pid), server_start
+
+
+def start_run(cur, run_id: str, source_id: str, owner: tuple[int, object] | None = None) -> None:
+    """Open (or reopen, when an interrupted run is re-run with its id) the row for a source.
+
+    `owner` (session_owner() of the session that stays connected while the crawl runs) marks the row as
+    alive; reopening without one keeps the owner already recorded.
+    """
+    pid, server_start = owner or (None, None)
     cur.execute(
         """
-        INSERT INTO crawl_runs (run_id, source_id) VALUES (%s, %s)
+        INSERT INTO crawl_runs (run_id, source_id, owner_pid, owner_server_start) VALUES (%s, %s, %s, %s)
         ON CONFLICT (run_id, source_id) DO UPDATE SET started_at = now(), finished_at = NULL,
             status = 'running', pages_fetched = 0, items_stored = 0, items_skipped = 0,
-            errors = 0, error_counts = '{}'::jsonb, note = NULL
+            errors = 0, error_counts = '{}'::jsonb, note = NULL,
+            owner_pid = coalesce(EXCLUDED.owner_pid, crawl_runs.owner_pid),
+            owner_server_start = coalesce(EXCLUDED.owner_server_start, crawl_runs.owner_server_start)
         """,
-        (run_id, source_id),
-    )
-
-
-def hold_run_locks(cur, run_id: str, source_ids: list[str]) -> None:
-    """Mark the rows of (run_id, each source) as owned by this session until it ends."""
-    cur.execute(
-        "SELECT pg_advisory_lock_shared(%s, hashtext(%s || '/' || s)) FROM unnest(%s::text[]) AS s",
-        (RUN_LOCK, run_id, list(source_ids)),
+        (run_id, source_id, pid, server_start),
     )
 
 
 def close_orphaned(cur, source_ids: list[str], run_id: str, note: str) -> int:
     """Close the sources' rows that other runs left 'running' with no live owner (the crawl was killed
-    with SIGKILL, or its machine was lost): nobody holds their run lock any more."""
+    with SIGKILL, or its machine was lost): its owning session is gone, or the server restarted since.
+
+    No lock is involved, so no other session (an analyst's included) can keep a row open or make a
+    crawl wait."""
     cur.execute(
         """
         UPDATE crawl_runs SET status = 'interrupted', finished_at = now(), note = coalesce(note, %s)
         WHERE status = 'running' AND source_id = ANY(%s) AND run_id <> %s
-          AND pg_try_advisory_xact_lock(%s, hashtext(run_id || '/' || source_id))
+          AND (owner_pid IS NULL
+               OR owner_server_start IS DISTINCT FROM pg_postmaster_start_time()
+               OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = crawl_runs.owner_pid))
         """,
-        (note, list(source_ids), run_id, RUN_LOCK),
+        (note, list(source_ids), run_id),
     )
     return cur.rowcount
 

@@ -154,7 +154,7 @@ class StoryIndex:
         return entry.story_id
 
 
-_RECONCILE_LOCK = 7_263_002  # pg_advisory_xact_lock key: one reconciliation at a time
+_RECONCILE_LOCK = "story_reconciliation"  # a pipeline_locks row: one reconciliation at a time
 
 
 def reconcile_stories(cur, since: datetime) -> int:
@@ -165,12 +165,10 @@ def reconcile_stories(cur, since: datetime) -> int:
     are checked against everything stored before them; a match moves the article's whole cluster
     to the earlier story. Returns the number of articles whose story changed.
     """
-    cur.execute("SELECT pg_advisory_xact_lock(%s)", (_RECONCILE_LOCK,))
-    cur.execute(
-        "SELECT id, story_id, published_at, minhash FROM articles "
-        "WHERE created_at >= %s AND minhash IS NOT NULL AND story_id IS NOT NULL ORDER BY id",
-        (since,),
-    )
+    # a row lock (migration 006), not an advisory lock: a read-only analyst can neither take nor hold it
+    cur.execute("SELECT name FROM pipeline_locks WHERE name = %s FOR UPDATE", (_RECONCILE_LOCK,))
+    cur.execute("SELECT id, story_id, published_at, minhash FROM articles "
+                "WHERE created_at >= %s AND minhash IS NOT NULL AND story_id IS NOT NULL ORDER BY id", (since,))
     recent = cur.fetchall()
     if not recent:
         return 0

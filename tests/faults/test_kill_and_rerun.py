@@ -162,11 +162,10 @@ def test_a_live_crawl_is_not_closed_by_another_crawl_of_its_source(clean_db, tmp
     source = ad_hoc_source("alive", host, [f"https://{host}/feed.xml"])
     with ReplayServer(root, faults={f"{host}/news/7": hold_first}) as srv:
         result: dict = {}
-        first = threading.Thread(
-            target=lambda: result.update(
-                summary=crawl([source], run_id="run-alive", replay_proxy=srv.proxy_url, settings=SETTINGS)
-            )
-        )
+        first = threading.Thread(target=lambda: result.update(
+            # a download timeout longer than the hold, so a slow machine cannot let the first crawl finish early
+            summary=crawl([source], run_id="run-alive", replay_proxy=srv.proxy_url,
+                          settings={**SETTINGS, "DOWNLOAD_TIMEOUT": 90})))
         first.start()
         try:
             wait_until(held.is_set, "the first crawl to reach the held page")
