@@ -79,10 +79,14 @@ def _prepare(url: str, chosen: list[Source], run_id: str, owner: tuple[int, obje
         raise ChainWatchError("the database has no ChainWatch tables; run `chainwatch db upgrade`") from exc
 
 
-def _finish(url: str, run_id: str, status: str, note: str, since: datetime) -> CrawlSummary:
+def _finish(url: str, run_id: str, source_ids: list[str], status: str, note: str, since: datetime) -> CrawlSummary:
+    """Close this crawl's own rows and sum its own counts: other crawls may share the run_id."""
+    from chainwatch.storage.crawl_runs import close_unfinished, runs_for
+    from spiders.dedup import reconcile_stories
+
     with db.transaction(url) as cur:
-        close_unfinished(cur, run_id, status=status, note=note)
-        rows = runs_for(cur, run_id)
+        close_unfinished(cur, run_id, source_ids, status=status, note=note)
+        rows = runs_for(cur, run_id, source_ids)
     with db.transaction(url) as cur:
         reconcile_stories(cur, since)
     summary = CrawlSummary(run_id=run_id, per_source={r["source_id"]: r for r in rows})
@@ -129,6 +133,7 @@ def crawl(
 def _crawl(url: str, chosen: list[Source], run_id: str, owner: tuple[int, object], started: float, *,
            replay_proxy: str | None, refetch: bool, progress: bool, settings: dict | None) -> CrawlSummary:
     since = _prepare(url, chosen, run_id, owner)
+    ids = [s.id for s in chosen]
 
     with tempfile.TemporaryDirectory(prefix="chainwatch-crawl-") as tmp:
         sources_file = os.path.join(tmp, "sources.json")
@@ -163,15 +168,15 @@ def _crawl(url: str, chosen: list[Source], run_id: str, owner: tuple[int, object
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-            _finish(url, run_id, "interrupted", "crawl interrupted", since)
+            _finish(url, run_id, ids, "interrupted", "crawl interrupted", since)
             raise
         detail = tail[-1][:300] if tail else f"exit status {code}"
         if code == 0:
-            summary = _finish(url, run_id, "failed", f"source never started: {detail}", since)
+            summary = _finish(url, run_id, ids, "failed", f"source never started: {detail}", since)
         elif code < 0 or code == 130:
-            summary = _finish(url, run_id, "interrupted", f"crawl process stopped by signal {-code}", since)
+            summary = _finish(url, run_id, ids, "interrupted", f"crawl process stopped by signal {-code}", since)
         else:
-            _finish(url, run_id, "failed", f"crawl process failed: {detail}", since)
+            _finish(url, run_id, ids, "failed", f"crawl process failed: {detail}", since)
             raise ChainWatchError(f"crawl process failed (exit {code}): {detail}")
     summary.seconds = time.monotonic() - started
     return summary

@@ -96,24 +96,29 @@ def save_run(
     )
 
 
-def close_unfinished(cur, run_id: str, status: str = "interrupted", note: str | None = None) -> int:
-    """Rows of a run still 'running' (the crawl process died or was stopped) get a final status."""
+def close_unfinished(cur, run_id: str, source_ids: list[str], status: str = "interrupted",
+                     note: str | None = None) -> int:
+    """The sources' rows of a run still 'running' (their crawl process died or was stopped) get a final
+    status. Only those sources': other crawls of the same run (Airflow maps one task per source, all with
+    one run_id) may still be running."""
     cur.execute(
         "UPDATE crawl_runs SET status = %s, finished_at = now(), note = coalesce(note, %s) "
-        "WHERE run_id = %s AND status = 'running'",
-        (status, note, run_id),
+        "WHERE run_id = %s AND source_id = ANY(%s) AND status = 'running'",
+        (status, note, run_id, list(source_ids)),
     )
     return cur.rowcount
 
 
-def runs_for(cur, run_id: str) -> list[dict]:
+def runs_for(cur, run_id: str, source_ids: list[str] | None = None) -> list[dict]:
+    """A run's rows (only the given sources' when `source_ids` is given)."""
     cur.execute(
         """
         SELECT source_id, status, started_at, finished_at, pages_fetched, items_stored,
                items_skipped, errors, error_counts, note
-        FROM crawl_runs WHERE run_id = %s ORDER BY source_id
+        FROM crawl_runs WHERE run_id = %s AND (%s::text[] IS NULL OR source_id = ANY(%s::text[]))
+        ORDER BY source_id
         """,
-        (run_id,),
+        (run_id, source_ids, source_ids),
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]

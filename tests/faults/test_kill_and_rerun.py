@@ -178,3 +178,37 @@ def test_a_live_crawl_is_not_closed_by_another_crawl_of_its_source(clean_db, tmp
     assert during == [("running",)]  # alive, so left alone
     assert result["summary"].per_source["alive"]["status"] == "ok"
     assert query(clean_db, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == [(20, 20)]
+
+
+def test_two_crawls_of_one_run_close_and_report_only_their_own_source(clean_db, tmp_path):
+    """Airflow maps one crawl task per source, all with the DAG run's run_id (issue 17, item 10): the task
+    that finishes first must not close the rows of sources still crawling, nor report their counts."""
+    fast, slow = "quick.example", "slow.example"
+    root = write_site(tmp_path / "two", {**news_site(fast, 3), **news_site(slow, 5)})
+    release, held = threading.Event(), threading.Event()
+
+    def hold(handler):                               # the slow source waits here until released
+        held.set()
+        release.wait(60)
+        return False
+
+    sources = [ad_hoc_source("quick", fast, [f"https://{fast}/feed.xml"]),
+               ad_hoc_source("slowpoke", slow, [f"https://{slow}/feed.xml"])]
+    settings = {**SETTINGS, "DOWNLOAD_TIMEOUT": 90}
+    with ReplayServer(root, faults={f"{slow}/news/4": hold}) as srv:
+        result: dict = {}
+        second = threading.Thread(target=lambda: result.update(
+            slow=crawl([sources[1]], run_id="run-shared", replay_proxy=srv.proxy_url, settings=settings)))
+        second.start()
+        try:
+            wait_until(held.is_set, "the slow crawl to reach its held page")
+            quick = crawl([sources[0]], run_id="run-shared", replay_proxy=srv.proxy_url, settings=settings)
+            during = query(clean_db, "SELECT source_id, status, note FROM crawl_runs WHERE run_id = 'run-shared' "
+                                     "ORDER BY source_id")
+        finally:
+            release.set()
+            second.join(60)
+    assert during == [("quick", "ok", None), ("slowpoke", "running", None)]
+    assert set(quick.per_source) == {"quick"} and quick.items_stored == 3
+    assert set(result["slow"].per_source) == {"slowpoke"} and result["slow"].items_stored == 5
+    assert result["slow"].per_source["slowpoke"]["status"] == "ok"

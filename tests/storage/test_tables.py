@@ -123,7 +123,7 @@ def test_crawl_run_rows(clean_db, db_cursor):
     start_run(db_cursor, "r1", "wire_a")
     start_run(db_cursor, "r1", "wire_b")
     save_run(db_cursor, "r1", "wire_a", RunStats(10, 7, 2, {"http_404": 1, "robots_disallowed": 3}), status="ok")
-    assert close_unfinished(db_cursor, "r1", "interrupted", "stopped") == 1
+    assert close_unfinished(db_cursor, "r1", ["wire_a", "wire_b"], "interrupted", "stopped") == 1
     rows = {r["source_id"]: r for r in runs_for(db_cursor, "r1")}
     a, b = rows["wire_a"], rows["wire_b"]
     assert (a["status"], a["pages_fetched"], a["items_stored"], a["errors"]) == ("ok", 10, 7, 1)
