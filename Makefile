@@ -14,7 +14,7 @@ demo: install  ## the whole pipeline, offline, on the bundled snapshot; prints w
 run: install  ## the whole pipeline against the live sources
 	$(VENV)/chainwatch run
 
-test: install  ## the whole test suite against the real PostgreSQL on 127.0.0.1:5432
+test: install  ## the whole test suite against real PostgreSQL (127.0.0.1:5432, else an embedded server)
 	@scripts/ensure-postgres.sh
 	@scripts/ensure-chromium.sh
 	$(VENV)/python -m pytest

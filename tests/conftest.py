@@ -1,13 +1,17 @@
 """Shared fixtures: one throwaway PostgreSQL database per test session, a replay HTTP server.
 
-Tests use the real server on 127.0.0.1:5432 (TEST_PG_ADMIN_URL overrides it); nothing is mocked.
-
-Tiers: every test that reaches PostgreSQL is marked `db`, every one that loads the real model `model`,
-and the browser tests `browser` (see pytest_collection_modifyitems). `make test-fast` runs the rest.
+Tests use a real PostgreSQL server; nothing is mocked. Which one:
+- TEST_PG_ADMIN_URL when set (no fallback: a server asked for by name must be there);
+- else the machine's server (TEST_PG_LOCAL_URL, default postgres@127.0.0.1:5432) when it answers;
+- else a private server started from the PostgreSQL binaries of the embedded `pgserver` package
+  (tests/pgprivate.py), once per test run, stopped and deleted when the run ends. A newcomer's
+  machine needs no PostgreSQL installed. Tests that stop or restart a server start their own.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import uuid
 from pathlib import Path
@@ -21,7 +25,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+LOCAL_URL = os.environ.get("TEST_PG_LOCAL_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 
 # Data tables, children first: truncated between tests that ask for a clean database.
 DATA_TABLES = (
@@ -35,8 +39,40 @@ DATA_TABLES = (
 )
 
 
+def _answers(url: str) -> bool:
+    try:
+        psycopg2.connect(url, connect_timeout=3).close()
+    except psycopg2.OperationalError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def admin_url() -> str:
+    """The test server's admin URL (see the module docstring); the embedded one is started on first use."""
+    if os.environ.get("TEST_PG_ADMIN_URL"):
+        return os.environ["TEST_PG_ADMIN_URL"]
+    if _answers(LOCAL_URL):
+        return LOCAL_URL
+    from tests.pgprivate import PrivatePostgres
+
+    server = PrivatePostgres().__enter__()
+    atexit.register(server.close)
+    _EMBEDDED.append(server)
+    return server.url()
+
+
+_EMBEDDED: list = []   # the embedded server of this run, when one was started
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _EMBEDDED:
+        terminalreporter.write_line(f"PostgreSQL: no server answered at {LOCAL_URL}; the tests used an embedded "
+                                    f"one (pgserver) on 127.0.0.1:{_EMBEDDED[0].port}")
+
+
 def _admin():
-    conn = psycopg2.connect(ADMIN_URL)
+    conn = psycopg2.connect(admin_url())
     conn.autocommit = True
     return conn
 
@@ -44,7 +80,7 @@ def _admin():
 def db_url_for(name: str) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
-    parts = urlsplit(ADMIN_URL)
+    parts = urlsplit(admin_url())
     return urlunsplit(parts._replace(path="/" + name))
 
 

@@ -3,7 +3,7 @@
 Everything is real: sites are folders served by chainwatch.replay.ReplayServer on 127.0.0.1 (its
 `faults` hook injects errors), the crawl is chainwatch.runners.crawl.crawl() with its child process, and the
 database is either the session's throwaway database on the shared server (tests/conftest.py) or,
-for tests that stop the server, a private one (tests/faults/pgprivate.py).
+for tests that stop the server, a private one (tests/pgprivate.py).
 """
 
 from __future__ import annotations
@@ -69,12 +69,12 @@ def make_site(tmp_path):
 
 @pytest.fixture()
 def private_pg():
-    """A private PostgreSQL server (tests/faults/pgprivate.py) with a migrated `chainwatch` database.
+    """A private PostgreSQL server (tests/pgprivate.py) with a migrated `chainwatch` database.
 
     Yields (server, url). The machine's shared server is never stopped by these tests.
     """
     from chainwatch import db
-    from tests.faults.pgprivate import PrivatePostgres
+    from tests.pgprivate import PrivatePostgres
 
     with PrivatePostgres() as server:
         url = server.create_database("chainwatch")

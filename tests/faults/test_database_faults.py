@@ -11,7 +11,7 @@ import time
 from chainwatch.replay import ReplayServer
 from chainwatch.runners.crawl import crawl
 from tests.faults.conftest import news_site, write_site
-from tests.faults.pgprivate import free_port
+from tests.pgprivate import free_port
 from tests.spiders.crawl_helpers import ad_hoc_source, query
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
