@@ -42,8 +42,13 @@ MAX_PAGE_BYTES = 5 * 1024 * 1024  # = settings.DOWNLOAD_MAXSIZE: bigger is a tra
 LEAD_MAX = 600
 LANG_MIN_CONFIDENCE = 0.6
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-# C0 controls other than tab and line breaks: libxml2's HTML parser drops the rest of the page at one
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls other than tab and line breaks, and noncharacters: libxml2's HTML parser drops the rest of
+# the page at one, raw or written as a character reference (&#x01;, &#x1b;, &#xfffe;)
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
+_CHAR_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,10}));?")
+# What no stored title or text keeps (issue 17): C0 controls (the body keeps tab and newline), DEL, C1 and
+# noncharacters. An ESC or BEL in a title would otherwise reach an analyst's terminal.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|_)\s+")
 # Where a site appends or prepends its name: spaced dashes, bars, colons, bullets, guillemets, and
 # the unspaced "_" "|" "｜" "-" of Chinese titles ("标题_金色财经").
@@ -210,8 +215,25 @@ def _resolve_source(source: str | Source | None) -> Source | None:
         return None
 
 
+def _harmless_ref(match: re.Match) -> str:
+    """A character reference, or a space when it names a control character or a noncharacter."""
+    cp = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF or _CONTROL_CHARS.match(chr(cp)) or cp == 0:
+        return " "
+    return match.group(0)
+
+
+def printable(text: str, *, keep: str = "") -> str:
+    """Text without control characters or noncharacters (each becomes a space; `keep` lists exceptions)."""
+    if keep:
+        return _UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else " ", text)
+    return _UNPRINTABLE.sub(" ", text)
+
+
 def _parse_tree(text: str):
     text = _CONTROL_CHARS.sub(" ", _XML_DECL.sub("", text, count=1))
+    if "&#" in text:
+        text = _CHAR_REF.sub(_harmless_ref, text)
     try:
         return lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError):
@@ -264,13 +286,18 @@ def extract(
         site, parser_used = parser.parse(tree, url) or {}, f"{src.parser}@{parser.version}"
 
     domain = (urlsplit(url).hostname or "").removeprefix("www.")
-    title = site.get("title") or strip_site_name(
-        _clean_title(meta, domain) or clean_space(hints.title), site_names(meta, src, domain)
+    title = clean_space(
+        printable(
+            site.get("title")
+            or strip_site_name(_clean_title(meta, domain) or clean_space(hints.title), site_names(meta, src, domain))
+            or ""
+        )
     )
     if not title:
         return ExtractionFailure("no_title", "no title in metadata, <title>, <h1> or the feed", url)
-    text = _drop_title_line((site.get("text") or _main_text(tree, url, title, meta, hints)).strip(), title)
-    if sum(ch.isalnum() for ch in text) < MIN_TEXT:  # replacement characters or punctuation only
+    text = (site.get("text") or _main_text(tree, url, title, meta, hints)).replace("\r\n", "\n").replace("\r", "\n")
+    text = _drop_title_line(printable(text, keep="\t\n").strip(), title)
+    if sum(ch.isalnum() for ch in text) < MIN_TEXT:   # replacement characters or punctuation only
         return ExtractionFailure("no_text", f"only {len(text)} characters of text found", url)
 
     lead = site.get("lead") or meta.description or _plain(hints.summary).split("\n")[0] or text.split("\n")[0]
@@ -294,10 +321,8 @@ def extract(
         text=text,
         published=not_future(site.get("published")) or _published(tree, meta, hints, tz),
         lang=detect_language(f"{title}\n{text}", fallback=lang_fallback),
-        content_hash=content_hash(title, text),
-        fetched_at=fetched_at,
-        lead=clean_space(lead)[:LEAD_MAX] or None,
-        extra=extra,
+        content_hash=content_hash(title, text), fetched_at=fetched_at,
+        lead=clean_space(printable(lead))[:LEAD_MAX] or None, extra=extra,
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import Enum
 
 import typer
+
+from chainwatch.untrusted import csv_writer, json_safe, terminal_safe
 
 CSV_COLUMNS = ("article_id", "rank", "published_at", "source", "lang", "title", "url", "labels", "snippet")
 
@@ -19,22 +20,23 @@ class OutputFormat(str, Enum):
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """Cut to `width` characters, then make it safe for the terminal (scraped text is hostile)."""
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return terminal_safe(text, one_line=True)
 
 
 def render_table(hits) -> str:
     if not hits:
         return "no matching articles"
+    # every field that came from a page or a URL goes through _clip or terminal_safe
     lines = [f"{'#':>3}  {'rank':>6}  {'published':<10}  {'source':<16}  {'lang':<4}  title"]
     for i, h in enumerate(hits, 1):
         published = h.published_at.strftime("%Y-%m-%d") if h.published_at else "-"
-        lines.append(
-            f"{i:>3}  {h.rank:>6.3f}  {published:<10}  {_clip(h.source, 16):<16}  {h.lang or '-':<4}  "
-            f"{_clip(h.title, 90)}"
-        )
-        lines.append(f"{'':>5}{h.url}")
+        lines.append(f"{i:>3}  {h.rank:>6.3f}  {published:<10}  {_clip(h.source, 16):<16}  {h.lang or '-':<4}  "
+                     f"{_clip(h.title, 90)}")
+        lines.append(f"{'':>5}{terminal_safe(h.url, one_line=True)}")
         if h.labels:
-            lines.append(f"{'':>5}labels: {', '.join(h.labels)}")
+            lines.append(f"{'':>5}labels: {terminal_safe(', '.join(h.labels), one_line=True)}")
         if h.snippet:
             lines.append(f"{'':>5}{_clip(h.snippet, 240)}")
     lines.append(f"{len(hits)} article(s)")
@@ -42,16 +44,16 @@ def render_table(hits) -> str:
 
 
 def render_json(hits) -> str:
-    return json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2)
+    return json_safe(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
 
 
 def write_csv(hits, out) -> None:
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for h in hits:
         d = h.to_dict()
         d["labels"] = ";".join(h.labels)
-        writer.writerow([d[c] for c in CSV_COLUMNS])
+        writer.writerow([d[c] for c in CSV_COLUMNS])   # formulas and control characters neutralised
 
 
 def register(app: typer.Typer) -> None:
