@@ -2,13 +2,16 @@
 
 Input lines: {"id", "title", "text", "lang"?}. Output lines, in input order:
 {"id", "labels", "scores", "evidence", "status", "detail", "model_version"}. A line that is not a JSON
-object still gets an output line (status error, id = "line N" when it has none): never a failed file.
+object (or nests too deeply to read), or whose title or text is not a string, still gets an output line
+(status error, id = "line N" when it has none): never a failed file. Output is valid JSON only (no NaN)
+and is written to a temporary file renamed over the target at the end, so a crash keeps the old output.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import time
 from collections import Counter
@@ -18,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from chainwatch.contracts import ClassifierInput, ClassifierOutput
-from nlp.classifier import load_classifier
+from chainwatch.files import replacing
+from nlp.contracts import ClassifierInput, ClassifierOutput
 
 log = logging.getLogger(__name__)
 
@@ -41,42 +44,64 @@ class FileSummary:
         )
 
 
+def _error(item_id, number: int, detail: str) -> ClassifierOutput:
+    return ClassifierOutput(item_id, {}, [], {}, "", "error", f"line {number}: {detail}")
+
+
 def parse_line(line: str, number: int) -> ClassifierInput | ClassifierOutput:
     """An input item, or (for a bad line) the error output that stands in for it."""
     try:
         row = json.loads(line)
         if not isinstance(row, dict):
             raise ValueError("not a JSON object")
+    except RecursionError:      # json's C decoder recurses once per bracket: 100,000 of them overflow
+        return _error(f"line {number}", number, "bad JSON (nested too deeply)")
     except ValueError as exc:
-        return ClassifierOutput(f"line {number}", {}, [], {}, "", "error", f"line {number}: bad JSON ({exc})")
+        return _error(f"line {number}", number, f"bad JSON ({exc})")
     item_id = row.get("id")
-    if item_id is None or isinstance(item_id, (dict, list)):
-        return ClassifierOutput(f"line {number}", {}, [], {}, "", "error", f"line {number}: no usable 'id'")
+    if item_id is None or isinstance(item_id, (dict, list)) or not _finite(item_id):
+        return _error(f"line {number}", number, "no usable 'id'")
+    for key in ("title", "text"):
+        value = row.get(key)
+        if value is not None and not isinstance(value, str):
+            return _error(item_id, number, f"type error: '{key}' is {type(value).__name__}, not a string")
     lang = row.get("lang")
     return ClassifierInput(
         item_id, row.get("title") or "", row.get("text") or "", lang if isinstance(lang, str) else None
     )
 
 
+def _finite(value) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def _json_value(value):
+    """Valid JSON only: NaN and infinities (which json writes as bare NaN / Infinity) become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    return value
+
+
 def output_record(out: ClassifierOutput) -> dict:
-    return {
-        "id": out.id,
-        "labels": out.labels,
-        "scores": out.scores,
-        "evidence": out.evidence,
-        "status": out.status,
-        "detail": out.detail,
-        "model_version": out.model_version,
-    }
+    return _json_value({"id": out.id, "labels": out.labels, "scores": out.scores, "evidence": out.evidence,
+                        "status": out.status, "detail": out.detail, "model_version": out.model_version})
 
 
 @contextmanager
 def _open(path: Path | str, mode: str) -> Iterator[IO[str]]:
+    """stdin/stdout for '-'; an output file is written by rename, so a crash keeps the previous one."""
     if str(path) == "-":
         yield sys.stdin if "r" in mode else sys.stdout
-        return
-    with open(path, mode, encoding="utf-8", errors="replace", newline="\n") as fh:
-        yield fh
+    elif "r" in mode:
+        with open(path, mode, encoding="utf-8", errors="replace", newline="\n") as fh:
+            yield fh
+    else:
+        with replacing(path) as fh:
+            yield fh
 
 
 def classify_file(
@@ -95,7 +120,7 @@ def classify_file(
             out = next(predicted) if isinstance(p, ClassifierInput) else p
             if not out.model_version:
                 out.model_version = clf.version
-            out_fh.write(json.dumps(output_record(out), ensure_ascii=False) + "\n")
+            out_fh.write(json.dumps(output_record(out), ensure_ascii=False, allow_nan=False) + "\n")
             statuses[out.status] += 1
             summary.positives += len(out.labels)
         summary.items += len(pending)
