@@ -11,7 +11,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from chainwatch.errors import ChainWatchError
 
-_WEEK_RE = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
+# ASCII digits only: \d (and int()) also accept full-width and other scripts' digits ("１２３４-W10")
+_WEEK_RE = re.compile(r"^\s*([0-9]{4})-?[Ww]([0-9]{1,2})\s*$", re.ASCII)
+# Weeks a digest can plausibly cover: nothing ChainWatch stores is older than this, or later than next year
+FIRST_YEAR = 2000
 
 
 @dataclass(frozen=True, order=True)
@@ -77,8 +80,13 @@ def parse_week(value: str | IsoWeek | None) -> IsoWeek:
         return value
     m = _WEEK_RE.match(str(value))
     if m:
+        year, last_year = int(m.group(1)), datetime.now(timezone.utc).year + 1
+        if not FIRST_YEAR <= year <= last_year:
+            raise ChainWatchError(f"ISO week {str(value)[:40]!r} is outside the plausible range "
+                                  f"{FIRST_YEAR}-W01 to {last_year}-W52")
         try:
-            return IsoWeek(int(m.group(1)), int(m.group(2)))
+            return IsoWeek(year, int(m.group(2)))
         except ValueError:
             pass
-    raise ChainWatchError(f"invalid ISO week {str(value)!r}: expected YYYY-Www with a week that exists, e.g. 2026-W47")
+    raise ChainWatchError(f"invalid ISO week {str(value)[:40]!r}: expected YYYY-Www with a week that exists, "
+                          "e.g. 2026-W47")

@@ -48,3 +48,17 @@ def test_one_week_then_the_last_weeks_with_articles(seeded, db_url, db_cursor, t
 def test_week_and_all_are_exclusive(clean_db, tmp_path):
     proc = _chainwatch("--week", scenario.WEEK, "--all", db_url=clean_db, out=tmp_path)
     assert proc.returncode == 1 and proc.stderr.strip() == "error: --week cannot be combined with --all or --weeks"
+
+
+def test_implausible_or_non_ascii_weeks_are_one_line_errors_and_store_nothing(clean_db, db_cursor, tmp_path):
+    """Issue 17, item 8: 9999-W52 raised OverflowError; full-width digits stored a digest for the year 1234."""
+    for week, fragment in (("9999-W52", "outside the plausible range"), ("1234-W10", "outside the plausible range"),
+                           ("１２３４-W10", "invalid ISO week"), ("２０２６-W10", "invalid ISO week"),
+                           ("2026-W١٠", "invalid ISO week")):
+        proc = _chainwatch("--week", week, db_url=clean_db, out=tmp_path)
+        assert proc.returncode == 1, (week, proc.stdout)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], (week, proc.stderr)
+    assert list(tmp_path.iterdir()) == []
+    db_cursor.execute("SELECT count(*) FROM digests")
+    assert db_cursor.fetchone()[0] == 0
