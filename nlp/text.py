@@ -64,11 +64,11 @@ def clean(value: object) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def junk_share(value: object) -> float:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="replace")
-    text = str(value or "")
-    return len(_junk().findall(text)) / len(text) if text else 0.0
+def junk_share(*values: object) -> float:
+    """Share of junk characters in the values taken together (title and body are judged as one)."""
+    texts = [v.decode("utf-8", errors="replace") if isinstance(v, bytes) else str(v or "") for v in values]
+    total = sum(len(t) for t in texts)
+    return sum(len(_junk().findall(t)) for t in texts) / total if total else 0.0
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -94,7 +94,9 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 def prepare(title: object, body: object, lang: str | None = None) -> PreparedText:
     """Join title and body (the body alone when it repeats the title), and judge the input."""
-    if max(junk_share(title), junk_share(body)) > BINARY_SHARE:
+    # judged on title and body together: two U+FFFD in a title, or one stray control character, are
+    # cleaned away below; only an item that is mostly junk is taken for binary content
+    if junk_share(title, body) > BINARY_SHARE:
         return PreparedText("", [], "error", ["binary or undecodable content"])
     title_s, body_s = clean(title), clean(body)
     if body_s.startswith(title_s):

@@ -23,32 +23,39 @@ def record_model_version(cur, version: str, encoder: str, metrics: dict) -> None
     )
 
 
+# An `error` (a failure while classifying, not bad input that would fail again the same way) is tried again
+# by later runs until the article has been classified this many times by the version.
+MAX_ATTEMPTS = 3
+
 def count_pending(cur, model_version: str, *, reclassify: bool = False) -> int:
-    if reclassify:
-        cur.execute("SELECT count(*) FROM articles")
-    else:
-        cur.execute(
-            "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM classified_articles ca"
-            " WHERE ca.article_id = a.id AND ca.model_version = %s)",
-            (model_version,),
-        )
+    cur.execute(
+        """
+        SELECT count(*) FROM articles a
+        WHERE %(all)s OR NOT EXISTS (SELECT 1 FROM classified_articles ca
+                                     WHERE ca.article_id = a.id AND ca.model_version = %(version)s
+                                       AND (ca.status <> 'error' OR ca.attempts >= %(max_attempts)s))
+        """,
+        {"all": reclassify, "version": model_version, "max_attempts": MAX_ATTEMPTS},
+    )
     return int(cur.fetchone()[0])
 
 
-def next_pending(
-    cur, model_version: str, *, after_id: int, limit: int, reclassify: bool = False
-) -> list[ClassifierInput]:
-    """Articles with id > after_id, in id order, that this model version has not classified (all of
-    them when reclassify). Keyset paging: articles a crawler adds meanwhile are picked up in turn."""
+def next_pending(cur, model_version: str, *, after_id: int, limit: int,
+                 reclassify: bool = False) -> list[ClassifierInput]:
+    """Articles with id > after_id, in id order, that this model version has not classified, or that ended
+    in `error` fewer than MAX_ATTEMPTS times (all of them when reclassify). Keyset paging: articles a
+    crawler adds meanwhile are picked up in turn."""
     cur.execute(
         """
         SELECT a.id, a.title, a.text, a.lang FROM articles a
         WHERE a.id > %(after)s
           AND (%(all)s OR NOT EXISTS (SELECT 1 FROM classified_articles ca
-                                      WHERE ca.article_id = a.id AND ca.model_version = %(version)s))
+                                      WHERE ca.article_id = a.id AND ca.model_version = %(version)s
+                                        AND (ca.status <> 'error' OR ca.attempts >= %(max_attempts)s)))
         ORDER BY a.id LIMIT %(limit)s
         """,
-        {"after": after_id, "all": reclassify, "version": model_version, "limit": limit},
+        {"after": after_id, "all": reclassify, "version": model_version, "limit": limit,
+         "max_attempts": MAX_ATTEMPTS},
     )
     return [ClassifierInput(id=r[0], title=r[1] or "", text=r[2] or "", lang=r[3]) for r in cur.fetchall()]
 
@@ -67,7 +74,8 @@ def store_outputs(cur, outputs: list[ClassifierOutput]) -> None:
         """
         INSERT INTO classified_articles (article_id, model_version, status, detail) VALUES %s
         ON CONFLICT (article_id, model_version) DO UPDATE
-        SET status = EXCLUDED.status, detail = EXCLUDED.detail, classified_at = now()
+        SET status = EXCLUDED.status, detail = EXCLUDED.detail, classified_at = now(),
+            attempts = classified_articles.attempts + 1
         """,
         [(int(o.id), o.model_version, o.status, _storable(o.detail)) for o in outputs],
     )

@@ -89,7 +89,9 @@ def test_rerun_is_idempotent_and_reclassify_replaces_in_place(articles, db_curso
     db_cursor.execute("SELECT count(*) FROM classifications")
     rows = db_cursor.fetchone()[0]
     again = classify_pending()
-    assert again.classified == 0
+    assert (again.classified, again.error) == (1, 1)         # only the `error` is tried again (issue 17)
+    db_cursor.execute("SELECT count(*) FROM classifications")
+    assert db_cursor.fetchone()[0] == rows
     redo = classify_pending(reclassify=True)
     assert redo.classified == 5
     db_cursor.execute("SELECT count(*) FROM classifications")
@@ -127,3 +129,26 @@ def test_a_new_model_version_keeps_the_old_rows(articles, db_cursor, classifier)
     assert db_cursor.fetchone()[0] == 2
     db_cursor.execute("SELECT DISTINCT model_version FROM article_labels")
     assert [r[0] for r in db_cursor.fetchall()] == ["test-newer-version"]
+
+
+# -- issue 17, item 7: articles silently left unlabelled -------------------------------------------
+def test_a_few_junk_characters_are_cleaned_not_rejected(clean_db, db_cursor, classifier):
+    factories.add_source(db_cursor, "wire")
+    body = "The SEC sued the exchange for operating without registration and for misleading its customers."
+    fffd = factories.add_article(db_cursor, source="wire", published=WHEN,
+                                 title="SEC sues exchange \ufffd\ufffd over unregistered", text=body)
+    shift_out = factories.add_article(db_cursor, source="wire", published=WHEN, title="SEC\x0e", text=body)
+    summary = classify_pending()
+    assert (summary.classified, summary.ok) == (2, 2)
+    assert _statuses(db_cursor, classifier.version) == {fffd: "ok", shift_out: "ok"}
+
+
+def test_errors_are_retried_by_later_runs_a_bounded_number_of_times(articles, db_cursor, classifier):
+    from chainwatch.storage.classifications import MAX_ATTEMPTS
+
+    runs = [classify_pending() for _ in range(MAX_ATTEMPTS + 1)]
+    assert [r.classified for r in runs] == [5] + [1] * (MAX_ATTEMPTS - 1) + [0]
+    db_cursor.execute("SELECT status, attempts FROM classified_articles WHERE article_id = %s", (articles["junk"],))
+    assert db_cursor.fetchone() == ("error", MAX_ATTEMPTS)
+    db_cursor.execute("SELECT max(attempts) FROM classified_articles WHERE status <> 'error'")
+    assert db_cursor.fetchone()[0] == 1
