@@ -48,6 +48,9 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\
 _CHAR_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,10}));?")
 # What no stored title or text keeps (issue 17): C0 controls (the body keeps tab and newline), DEL, C1 and
 # noncharacters. An ESC or BEL in a title would otherwise reach an analyst's terminal.
+# Whitespace written as an escape that nobody decoded (JSON-LD bodies double-escaped by the publisher, as in
+# the bundled snapshot): \xa0, \u00a0, \u2002-\u200b, \u2028, \u2029, \u202f, \u3000, \ufeff
+_ESCAPED_SPACE = re.compile(r"(?:\\(?:x[aA]0|u00[aA]0|u200[0-9abAB]|u202[89fF]|u205[fF]|u3000|u[fF][eE][fF][fF]) *)+")
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|_)\s+")
 # Where a site appends or prepends its name: spaced dashes, bars, colons, bullets, guillemets, and
@@ -224,7 +227,10 @@ def _harmless_ref(match: re.Match) -> str:
 
 
 def printable(text: str, *, keep: str = "") -> str:
-    """Text without control characters or noncharacters (each becomes a space; `keep` lists exceptions)."""
+    """Text without control characters or noncharacters (each becomes a space; `keep` lists exceptions),
+    nor whitespace escapes left as text by a publisher's double encoding (a literal `\\xa0`)."""
+    if "\\" in text:
+        text = _ESCAPED_SPACE.sub(" ", text)
     if keep:
         return _UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else " ", text)
     return _UNPRINTABLE.sub(" ", text)

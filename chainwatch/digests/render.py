@@ -78,12 +78,17 @@ def number(n: int | float) -> str:
     return f"{n:,}" if isinstance(n, int) else f"{n:,.1f}"
 
 
+def noun(n: int | float, singular: str, plural: str | None = None) -> str:
+    """The word for a count: `1 item`, `2 items` (`{{ n|noun('story', 'stories') }}`)."""
+    return singular if n == 1 else (plural or singular + "s")
+
+
 def day(moment: datetime | None) -> str:
     return f"{moment:%d %b}" if moment else ""
 
 
 def _filters(env: jinja2.Environment) -> jinja2.Environment:
-    env.filters.update(href=safe_href, signed=signed, number=number, day=day, spark=sparkline, md_link=md_link)
+    env.filters.update(href=safe_href, signed=signed, number=number, noun=noun, day=day, spark=sparkline, md_link=md_link)
     env.globals.update(
         KIND_TITLES=KIND_TITLES,
         spike_ratio=f"{SPIKE_RATIO:g}",

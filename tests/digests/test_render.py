@@ -106,3 +106,18 @@ def test_markdown_keeps_payloads_as_text():
     assert "<script" not in md and "<img" not in md
     assert "&lt;script&gt;" in md
     assert "](javascript:" not in md and "](https://a.example/1)" in md
+
+
+def test_counts_of_one_are_singular():
+    """Issue 17, item 9: the demo digest said "1 items"."""
+    import dataclasses
+    import re
+
+    one = dataclasses.replace(_digest(), totals=WeekTotals(items=1, stories=1, sources=1, labelled=1))
+    html = Page(render_html(one, {"risk": "data:image/png;base64,AAAA", "policy": "data:image/png;base64,AAAA"})).text
+    md = render_markdown(one)
+    for text in (html, md):
+        assert not re.search(r"\b1\**\s+(items|stories|sources)\b", text), text
+    assert re.search(r"\b1\**\s+item\b", md) and re.search(r"\b1\**\s+story\b", md)
+    many = dataclasses.replace(_digest(), totals=WeekTotals(items=2, stories=2, sources=2, labelled=2))
+    assert re.search(r"\b2\**\s+items\b.*\b2\**\s+stories\b", render_markdown(many))
