@@ -5,9 +5,9 @@ chosen registry entries into `sources`, opens one crawl_runs row per source, run
 child process (spiders.run; a Twisted reactor cannot restart, and callers crawl many times in
 one process) and reads the per-source results back from crawl_runs. Re-running is safe:
 stored URLs are skipped and upserts are idempotent; re-using a run_id reopens its rows. The
-calling process keeps a database session open while it runs and records that session as the
-rows' owner; rows still 'running' whose owner session is gone (that crawl was killed outright)
-are closed as 'interrupted' by the next crawl of the source.
+calling process holds an advisory lock per (run, source) while it runs; rows still 'running'
+whose lock nobody holds (that crawl was killed outright) are closed as 'interrupted' by the
+next crawl of the source.
 """
 
 from __future__ import annotations
@@ -28,7 +28,16 @@ import psycopg2
 
 from chainwatch import config, db
 from chainwatch.errors import ChainWatchError
-from chainwatch.storage.crawl_runs import session_owner
+from chainwatch.storage.crawl_runs import (
+    close_orphaned,
+    close_unfinished,
+    hold_run_locks,
+    runs_for,
+    server_now,
+    start_run,
+)
+from chainwatch.storage.sources import sync_sources
+from chainwatch.storage.stories import reconcile_stories
 from spiders.registry import Source, select_sources
 
 INTERRUPT_GRACE_S = 30
@@ -61,32 +70,22 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def _prepare(url: str, chosen: list[Source], run_id: str, owner: tuple[int, object]) -> datetime:
-    import psycopg2
-
-    from chainwatch.storage.crawl_runs import close_orphaned, start_run
-    from chainwatch.storage.sources import sync_sources
-
+def _prepare(url: str, chosen: list[Source], run_id: str) -> datetime:
     try:
         with db.transaction(url) as cur:
             sync_sources(cur, chosen)
             close_orphaned(cur, [s.id for s in chosen], run_id, f"crawl process died; closed by run {run_id}")
             for src in chosen:
-                start_run(cur, run_id, src.id, owner)
-            cur.execute("SELECT now()")
-            return cur.fetchone()[0]
+                start_run(cur, run_id, src.id)
+            return server_now(cur)
     except psycopg2.errors.UndefinedTable as exc:
         raise ChainWatchError("the database has no ChainWatch tables; run `chainwatch db upgrade`") from exc
 
 
-def _finish(url: str, run_id: str, source_ids: list[str], status: str, note: str, since: datetime) -> CrawlSummary:
-    """Close this crawl's own rows and sum its own counts: other crawls may share the run_id."""
-    from chainwatch.storage.crawl_runs import close_unfinished, runs_for
-    from spiders.dedup import reconcile_stories
-
+def _finish(url: str, run_id: str, status: str, note: str, since: datetime) -> CrawlSummary:
     with db.transaction(url) as cur:
-        close_unfinished(cur, run_id, source_ids, status=status, note=note)
-        rows = runs_for(cur, run_id, source_ids)
+        close_unfinished(cur, run_id, status=status, note=note)
+        rows = runs_for(cur, run_id)
     with db.transaction(url) as cur:
         reconcile_stories(cur, since)
     summary = CrawlSummary(run_id=run_id, per_source={r["source_id"]: r for r in rows})
@@ -123,17 +122,33 @@ def crawl(
     try:
         owner.autocommit = True
         with owner.cursor() as cur:
-            identity = session_owner(cur)
-        return _crawl(url, chosen, run_id, identity, started, replay_proxy=replay_proxy, refetch=refetch,
-                      progress=progress, settings=settings)
+            hold_run_locks(cur, run_id, [s.id for s in chosen])
+        return _crawl(
+            url,
+            chosen,
+            run_id,
+            started,
+            replay_proxy=replay_proxy,
+            refetch=refetch,
+            progress=progress,
+            settings=settings,
+        )
     finally:
         owner.close()
 
 
-def _crawl(url: str, chosen: list[Source], run_id: str, owner: tuple[int, object], started: float, *,
-           replay_proxy: str | None, refetch: bool, progress: bool, settings: dict | None) -> CrawlSummary:
-    since = _prepare(url, chosen, run_id, owner)
-    ids = [s.id for s in chosen]
+def _crawl(
+    url: str,
+    chosen: list[Source],
+    run_id: str,
+    started: float,
+    *,
+    replay_proxy: str | None,
+    refetch: bool,
+    progress: bool,
+    settings: dict | None,
+) -> CrawlSummary:
+    since = _prepare(url, chosen, run_id)
 
     with tempfile.TemporaryDirectory(prefix="chainwatch-crawl-") as tmp:
         sources_file = os.path.join(tmp, "sources.json")
@@ -168,15 +183,15 @@ def _crawl(url: str, chosen: list[Source], run_id: str, owner: tuple[int, object
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-            _finish(url, run_id, ids, "interrupted", "crawl interrupted", since)
+            _finish(url, run_id, "interrupted", "crawl interrupted", since)
             raise
         detail = tail[-1][:300] if tail else f"exit status {code}"
         if code == 0:
-            summary = _finish(url, run_id, ids, "failed", f"source never started: {detail}", since)
+            summary = _finish(url, run_id, "failed", f"source never started: {detail}", since)
         elif code < 0 or code == 130:
-            summary = _finish(url, run_id, ids, "interrupted", f"crawl process stopped by signal {-code}", since)
+            summary = _finish(url, run_id, "interrupted", f"crawl process stopped by signal {-code}", since)
         else:
-            _finish(url, run_id, ids, "failed", f"crawl process failed: {detail}", since)
+            _finish(url, run_id, "failed", f"crawl process failed: {detail}", since)
             raise ChainWatchError(f"crawl process failed (exit {code}): {detail}")
     summary.seconds = time.monotonic() - started
     return summary

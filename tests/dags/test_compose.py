@@ -269,3 +269,67 @@ def test_web_app_serves_read_only_with_a_token(config, secret_values):
     assert web["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
     script = config["configs"]["postgres-init"]["content"]
     assert "CREATE ROLE chainwatch_reader NOLOGIN" in script and 'GRANT chainwatch_reader TO :"cw_user"' in script
+# -- issue 17: items 11, 12, 13, 15 ------------------------------------------------------------------
+DEPLOYMENT_DOC = ROOT / "docs" / "deployment.md"
+CONFIG_PY = ROOT / "chainwatch" / "config.py"
+# Documented variables that configure Compose itself (images, the bundled database's roles), not a service.
+COMPOSE_ONLY = {
+    "CHAINWATCH_DAGS_PAUSED",
+    "CHAINWATCH_IMAGE",
+    "CHAINWATCH_DB_USER",
+    "CHAINWATCH_DB_PASSWORD",
+    "CHAINWATCH_DB_NAME",
+}
+
+
+def _read_in_config() -> list[re.Pattern]:
+    """The variables chainwatch/config.py reads, as patterns (f"CHAINWATCH_{dag.upper()}_SCHEDULE" too)."""
+    names = re.findall(r'f?"((?:CHAINWATCH|SMTP|DATABASE)_?[A-Z_{}().a-z]*)"', CONFIG_PY.read_text(encoding="utf-8"))
+    return [re.compile(re.sub(r"\\\{[^}]*\\\}", "[A-Z_]+", re.escape(n)) + "$") for n in names]
+
+
+def test_every_documented_variable_reaches_the_services_and_is_read_in_config(config):
+    documented = set(re.findall(r"`((?:CHAINWATCH|SMTP)_[A-Z_]+)`", DEPLOYMENT_DOC.read_text(encoding="utf-8")))
+    runtime = documented - COMPOSE_ONLY
+    assert {
+        "CHAINWATCH_REPLAY_PROXY",
+        "CHAINWATCH_HEALTH_FAIL_ON",
+        "CHAINWATCH_CRAWL_PARALLELISM",
+        "CHAINWATCH_DB_CONN_ID",
+    } <= runtime
+    read = _read_in_config()
+    assert not [v for v in runtime if not any(p.match(v) for p in read)], "documented but never read"
+    for name in AIRFLOW_SERVICES | {"airflow-init"}:
+        env = config["services"][name]["environment"]
+        missing = sorted(runtime - set(env))
+        assert not missing, f"{name} does not receive {missing}"
+    assert config["services"]["airflow-worker"]["environment"]["CHAINWATCH_DB_CONN_ID"] == "chainwatch_db"
+
+
+def test_dags_start_paused_by_default(config):
+    for name in AIRFLOW_SERVICES:
+        assert config["services"][name]["environment"]["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] == "true"
+    assert "First run: the DAGs start paused" in DEPLOYMENT_DOC.read_text(encoding="utf-8")
+
+
+def test_the_jwt_secret_command_makes_at_least_64_bytes():
+    import sys
+
+    line = next(
+        ln
+        for ln in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+        if "AIRFLOW_JWT_SECRET" in ln and "python3 -c" in ln
+    )
+    code = re.search(r'python3 -c "(.+?)"', line).group(1)
+    secret = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert len(secret.encode()) >= 64
+
+
+def test_celery_stack_is_pinned_and_the_image_uses_the_same_constraints():
+    pins = dict(
+        line.split("==", 1) for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").split() if "==" in line
+    )
+    for package in ("celery", "kombu", "redis", "apache-airflow-providers-celery"):
+        assert package in pins, f"{package} is not pinned in constraints.txt"
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"pip install -c constraints\.txt -e \"\.\[stack\]\"", dockerfile)
