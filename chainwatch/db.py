@@ -159,7 +159,8 @@ def upgrade(url: str | None = None) -> list[str]:
                     raise MigrationLocked(
                         f"migration {mig_id} waited {MIGRATION_LOCK_TIMEOUT_S:.0f} s for a table lock that another "
                         "session holds (an open transaction; see pg_stat_activity); nothing was changed, "
-                        "run `chainwatch db upgrade` again when it ends") from exc
+                        "run `chainwatch db upgrade` again when it ends"
+                    ) from exc
                 cur.execute("INSERT INTO schema_migrations (id) VALUES (%s)", (mig_id,))
                 applied.append(mig_id)
     finally:

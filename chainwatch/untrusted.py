@@ -7,11 +7,13 @@ as text. Control characters (ESC, BEL, the C1 range with its one-byte CSI, DEL) 
 overrides can rewrite an analyst's terminal or hide text: `terminal_safe` shows them as `\\x1b`-style
 escapes instead of sending them. Every CSV the project writes goes through `csv_writer`.
 """
+
 from __future__ import annotations
 
 import csv
 import re
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates, line/para separators
@@ -19,7 +21,7 @@ _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2
 _ONE_LINE_UNSAFE = re.compile("[\t\n]")
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     cp = ord(match.group())
     return f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}"
 
@@ -47,7 +49,7 @@ def csv_cell(value: object) -> object:
 
 
 class _SafeWriter:
-    def __init__(self, out: IO[str], **options):
+    def __init__(self, out: IO[str], **options: Any) -> None:
         self._writer = csv.writer(out, **options)
 
     def writerow(self, row: Iterable[object]) -> None:
@@ -58,6 +60,6 @@ class _SafeWriter:
             self.writerow(row)
 
 
-def csv_writer(out: IO[str], **options) -> _SafeWriter:
+def csv_writer(out: IO[str], **options: Any) -> _SafeWriter:
     """csv.writer whose every cell goes through csv_cell."""
     return _SafeWriter(out, **options)

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from chainwatch.contracts import ClassifierInput, ClassifierOutput
 from chainwatch.files import replacing
-from nlp.contracts import ClassifierInput, ClassifierOutput
+from nlp.classifier import load_classifier
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def parse_line(line: str, number: int) -> ClassifierInput | ClassifierOutput:
         row = json.loads(line)
         if not isinstance(row, dict):
             raise ValueError("not a JSON object")
-    except RecursionError:      # json's C decoder recurses once per bracket: 100,000 of them overflow
+    except RecursionError:  # json's C decoder recurses once per bracket: 100,000 of them overflow
         return _error(f"line {number}", number, "bad JSON (nested too deeply)")
     except ValueError as exc:
         return _error(f"line {number}", number, f"bad JSON ({exc})")
@@ -87,8 +88,17 @@ def _json_value(value):
 
 
 def output_record(out: ClassifierOutput) -> dict:
-    return _json_value({"id": out.id, "labels": out.labels, "scores": out.scores, "evidence": out.evidence,
-                        "status": out.status, "detail": out.detail, "model_version": out.model_version})
+    return _json_value(
+        {
+            "id": out.id,
+            "labels": out.labels,
+            "scores": out.scores,
+            "evidence": out.evidence,
+            "status": out.status,
+            "detail": out.detail,
+            "model_version": out.model_version,
+        }
+    )
 
 
 @contextmanager

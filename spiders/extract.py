@@ -303,7 +303,7 @@ def extract(
         return ExtractionFailure("no_title", "no title in metadata, <title>, <h1> or the feed", url)
     text = (site.get("text") or _main_text(tree, url, title, meta, hints)).replace("\r\n", "\n").replace("\r", "\n")
     text = _drop_title_line(printable(text, keep="\t\n").strip(), title)
-    if sum(ch.isalnum() for ch in text) < MIN_TEXT:   # replacement characters or punctuation only
+    if sum(ch.isalnum() for ch in text) < MIN_TEXT:  # replacement characters or punctuation only
         return ExtractionFailure("no_text", f"only {len(text)} characters of text found", url)
 
     lead = site.get("lead") or meta.description or _plain(hints.summary).split("\n")[0] or text.split("\n")[0]
@@ -327,8 +327,10 @@ def extract(
         text=text,
         published=not_future(site.get("published")) or _published(tree, meta, hints, tz),
         lang=detect_language(f"{title}\n{text}", fallback=lang_fallback),
-        content_hash=content_hash(title, text), fetched_at=fetched_at,
-        lead=clean_space(printable(lead))[:LEAD_MAX] or None, extra=extra,
+        content_hash=content_hash(title, text),
+        fetched_at=fetched_at,
+        lead=clean_space(printable(lead))[:LEAD_MAX] or None,
+        extra=extra,
     )
 
 

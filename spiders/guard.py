@@ -12,12 +12,16 @@ The address check is off when CHAINWATCH_ALLOW_PRIVATE_ADDRESSES is set: the rep
 serve on 127.0.0.1. The answer is resolved through Scrapy's caching resolver, so the connection
 that follows uses the same cached address (no second lookup an attacker's DNS could change).
 """
+
 from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 
@@ -34,12 +38,12 @@ class BlockedRequest(IgnoreRequest):
         self.kind = kind
 
 
-def host_allowed(host: str, domains) -> bool:
+def host_allowed(host: str, domains: Iterable[str]) -> bool:
     host = host.lower().rstrip(".")
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def url_problem(url: str, domains, ports=()) -> tuple[str, str] | None:
+def url_problem(url: str, domains: Iterable[str], ports: Iterable[int] = ()) -> tuple[str, str] | None:
     """(kind, message) when `url` leaves the source's hosts or ports; None when it may be fetched."""
     try:
         parts = urlsplit(url)
@@ -74,15 +78,15 @@ def literal_ip(host: str) -> str | None:
 class RequestGuardMiddleware:
     """Refuse every request (redirects included) that leaves the source's hosts, ports or the public internet."""
 
-    def __init__(self, crawler, allow_private: bool):
+    def __init__(self, crawler: Crawler, allow_private: bool) -> None:
         self.crawler = crawler
         self.allow_private = allow_private
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> RequestGuardMiddleware:
         return cls(crawler, crawler.settings.getbool("CHAINWATCH_ALLOW_PRIVATE_ADDRESSES"))
 
-    async def process_request(self, request, spider=None):
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
         domains = getattr(spider, "allowed_domains", None) or ()
         source = getattr(spider, "source", None)
@@ -102,9 +106,12 @@ class RequestGuardMiddleware:
             from twisted.internet import reactor  # imported late: importing it installs a reactor
 
             try:
-                address = await maybe_deferred_to_future(reactor.resolve(host))
+                resolved: str | None = await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[arg-type]
             except Exception:  # noqa: BLE001 (an unresolvable host fails later as `dns`, as before)
                 return None
+            address = resolved
+        if address is None:
+            return None
         if not is_public(address):
             return "blocked_address", f"{host} is a non-public address ({address})"
         return None

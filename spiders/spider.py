@@ -179,7 +179,7 @@ class SourceSpider(scrapy.Spider):
             st.count_error(self.crawler, "bad_link", f"unusable link {link.url!r}")
             return None
         if url_problem(link.url, self.allowed_domains, self.source.ports) is not None:
-            self.crawler.stats.inc_value("cw/offsite_links")   # another site, or another port of this one
+            self.crawler.stats.inc_value("cw/offsite_links")  # another site, or another port of this one
             return None
         if self.pattern and not self.pattern.search(link.url):
             return None

@@ -14,7 +14,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx_error
 from twisted.internet.defer import CancelledError
 
-from scrapy import exceptions as sx
 from spiders.guard import BlockedRequest
 
 PAGES = "cw/pages_fetched"

@@ -6,6 +6,9 @@ Tests use a real PostgreSQL server; nothing is mocked. Which one:
 - else a private server started from the PostgreSQL binaries of the embedded `pgserver` package
   (tests/pgprivate.py), once per test run, stopped and deleted when the run ends. A newcomer's
   machine needs no PostgreSQL installed. Tests that stop or restart a server start their own.
+
+Tiers: every test that reaches PostgreSQL is marked `db`, every one that loads the real model `model`,
+and the browser tests `browser` (see pytest_collection_modifyitems). `make test-fast` runs the rest.
 """
 
 from __future__ import annotations
@@ -62,13 +65,15 @@ def admin_url() -> str:
     return server.url()
 
 
-_EMBEDDED: list = []   # the embedded server of this run, when one was started
+_EMBEDDED: list = []  # the embedded server of this run, when one was started
 
 
 def pytest_terminal_summary(terminalreporter):
     if _EMBEDDED:
-        terminalreporter.write_line(f"PostgreSQL: no server answered at {LOCAL_URL}; the tests used an embedded "
-                                    f"one (pgserver) on 127.0.0.1:{_EMBEDDED[0].port}")
+        terminalreporter.write_line(
+            f"PostgreSQL: no server answered at {LOCAL_URL}; the tests used an embedded "
+            f"one (pgserver) on 127.0.0.1:{_EMBEDDED[0].port}"
+        )
 
 
 def _admin():

@@ -32,6 +32,7 @@ FLOOR_MODULES = (
     "chainwatch.textsearch",
     "chainwatch.replay",
     "chainwatch.files",
+    "chainwatch.untrusted",
     "chainwatch.mail",
     "chainwatch.storage",
 )

@@ -32,8 +32,10 @@ def render_table(hits) -> str:
     lines = [f"{'#':>3}  {'rank':>6}  {'published':<10}  {'source':<16}  {'lang':<4}  title"]
     for i, h in enumerate(hits, 1):
         published = h.published_at.strftime("%Y-%m-%d") if h.published_at else "-"
-        lines.append(f"{i:>3}  {h.rank:>6.3f}  {published:<10}  {_clip(h.source, 16):<16}  {h.lang or '-':<4}  "
-                     f"{_clip(h.title, 90)}")
+        lines.append(
+            f"{i:>3}  {h.rank:>6.3f}  {published:<10}  {_clip(h.source, 16):<16}  {h.lang or '-':<4}  "
+            f"{_clip(h.title, 90)}"
+        )
         lines.append(f"{'':>5}{terminal_safe(h.url, one_line=True)}")
         if h.labels:
             lines.append(f"{'':>5}labels: {terminal_safe(', '.join(h.labels), one_line=True)}")
@@ -53,7 +55,7 @@ def write_csv(hits, out) -> None:
     for h in hits:
         d = h.to_dict()
         d["labels"] = ";".join(h.labels)
-        writer.writerow([d[c] for c in CSV_COLUMNS])   # formulas and control characters neutralised
+        writer.writerow([d[c] for c in CSV_COLUMNS])  # formulas and control characters neutralised
 
 
 def register(app: typer.Typer) -> None:

@@ -80,13 +80,15 @@ def parse_week(value: str | IsoWeek | None) -> IsoWeek:
         return value
     m = _WEEK_RE.match(str(value))
     if m:
-        year, last_year = int(m.group(1)), datetime.now(timezone.utc).year + 1
+        year, last_year = int(m.group(1)), datetime.now(UTC).year + 1
         if not FIRST_YEAR <= year <= last_year:
-            raise ChainWatchError(f"ISO week {str(value)[:40]!r} is outside the plausible range "
-                                  f"{FIRST_YEAR}-W01 to {last_year}-W52")
+            raise ChainWatchError(
+                f"ISO week {str(value)[:40]!r} is outside the plausible range {FIRST_YEAR}-W01 to {last_year}-W52"
+            )
         try:
             return IsoWeek(year, int(m.group(2)))
         except ValueError:
             pass
-    raise ChainWatchError(f"invalid ISO week {str(value)[:40]!r}: expected YYYY-Www with a week that exists, "
-                          "e.g. 2026-W47")
+    raise ChainWatchError(
+        f"invalid ISO week {str(value)[:40]!r}: expected YYYY-Www with a week that exists, e.g. 2026-W47"
+    )

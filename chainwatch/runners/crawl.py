@@ -5,9 +5,9 @@ chosen registry entries into `sources`, opens one crawl_runs row per source, run
 child process (spiders.run; a Twisted reactor cannot restart, and callers crawl many times in
 one process) and reads the per-source results back from crawl_runs. Re-running is safe:
 stored URLs are skipped and upserts are idempotent; re-using a run_id reopens its rows. The
-calling process holds an advisory lock per (run, source) while it runs; rows still 'running'
-whose lock nobody holds (that crawl was killed outright) are closed as 'interrupted' by the
-next crawl of the source.
+calling process keeps a database session open while it runs and records that session as the
+rows' owner; rows still 'running' whose owner session is gone (that crawl was killed outright)
+are closed as 'interrupted' by the next crawl of the source.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from chainwatch.errors import ChainWatchError
 from chainwatch.storage.crawl_runs import (
     close_orphaned,
     close_unfinished,
-    hold_run_locks,
     runs_for,
     server_now,
+    session_owner,
     start_run,
 )
 from chainwatch.storage.sources import sync_sources
@@ -70,22 +70,23 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def _prepare(url: str, chosen: list[Source], run_id: str) -> datetime:
+def _prepare(url: str, chosen: list[Source], run_id: str, owner: tuple[int, object]) -> datetime:
     try:
         with db.transaction(url) as cur:
             sync_sources(cur, chosen)
             close_orphaned(cur, [s.id for s in chosen], run_id, f"crawl process died; closed by run {run_id}")
             for src in chosen:
-                start_run(cur, run_id, src.id)
+                start_run(cur, run_id, src.id, owner)
             return server_now(cur)
     except psycopg2.errors.UndefinedTable as exc:
         raise ChainWatchError("the database has no ChainWatch tables; run `chainwatch db upgrade`") from exc
 
 
-def _finish(url: str, run_id: str, status: str, note: str, since: datetime) -> CrawlSummary:
+def _finish(url: str, run_id: str, source_ids: list[str], status: str, note: str, since: datetime) -> CrawlSummary:
+    """Close this crawl's own rows and sum its own counts: other crawls may share the run_id."""
     with db.transaction(url) as cur:
-        close_unfinished(cur, run_id, status=status, note=note)
-        rows = runs_for(cur, run_id)
+        close_unfinished(cur, run_id, source_ids, status=status, note=note)
+        rows = runs_for(cur, run_id, source_ids)
     with db.transaction(url) as cur:
         reconcile_stories(cur, since)
     summary = CrawlSummary(run_id=run_id, per_source={r["source_id"]: r for r in rows})
@@ -122,11 +123,12 @@ def crawl(
     try:
         owner.autocommit = True
         with owner.cursor() as cur:
-            hold_run_locks(cur, run_id, [s.id for s in chosen])
+            identity = session_owner(cur)
         return _crawl(
             url,
             chosen,
             run_id,
+            identity,
             started,
             replay_proxy=replay_proxy,
             refetch=refetch,
@@ -141,6 +143,7 @@ def _crawl(
     url: str,
     chosen: list[Source],
     run_id: str,
+    owner: tuple[int, object],
     started: float,
     *,
     replay_proxy: str | None,
@@ -148,7 +151,8 @@ def _crawl(
     progress: bool,
     settings: dict | None,
 ) -> CrawlSummary:
-    since = _prepare(url, chosen, run_id)
+    since = _prepare(url, chosen, run_id, owner)
+    ids = [s.id for s in chosen]
 
     with tempfile.TemporaryDirectory(prefix="chainwatch-crawl-") as tmp:
         sources_file = os.path.join(tmp, "sources.json")
@@ -183,15 +187,15 @@ def _crawl(
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-            _finish(url, run_id, "interrupted", "crawl interrupted", since)
+            _finish(url, run_id, ids, "interrupted", "crawl interrupted", since)
             raise
         detail = tail[-1][:300] if tail else f"exit status {code}"
         if code == 0:
-            summary = _finish(url, run_id, "failed", f"source never started: {detail}", since)
+            summary = _finish(url, run_id, ids, "failed", f"source never started: {detail}", since)
         elif code < 0 or code == 130:
-            summary = _finish(url, run_id, "interrupted", f"crawl process stopped by signal {-code}", since)
+            summary = _finish(url, run_id, ids, "interrupted", f"crawl process stopped by signal {-code}", since)
         else:
-            _finish(url, run_id, "failed", f"crawl process failed: {detail}", since)
+            _finish(url, run_id, ids, "failed", f"crawl process failed: {detail}", since)
             raise ChainWatchError(f"crawl process failed (exit {code}): {detail}")
     summary.seconds = time.monotonic() - started
     return summary

@@ -27,6 +27,7 @@ def record_model_version(cur, version: str, encoder: str, metrics: dict) -> None
 # by later runs until the article has been classified this many times by the version.
 MAX_ATTEMPTS = 3
 
+
 def count_pending(cur, model_version: str, *, reclassify: bool = False) -> int:
     cur.execute(
         """
@@ -40,8 +41,9 @@ def count_pending(cur, model_version: str, *, reclassify: bool = False) -> int:
     return int(cur.fetchone()[0])
 
 
-def next_pending(cur, model_version: str, *, after_id: int, limit: int,
-                 reclassify: bool = False) -> list[ClassifierInput]:
+def next_pending(
+    cur, model_version: str, *, after_id: int, limit: int, reclassify: bool = False
+) -> list[ClassifierInput]:
     """Articles with id > after_id, in id order, that this model version has not classified, or that ended
     in `error` fewer than MAX_ATTEMPTS times (all of them when reclassify). Keyset paging: articles a
     crawler adds meanwhile are picked up in turn."""
@@ -54,8 +56,7 @@ def next_pending(cur, model_version: str, *, after_id: int, limit: int,
                                         AND (ca.status <> 'error' OR ca.attempts >= %(max_attempts)s)))
         ORDER BY a.id LIMIT %(limit)s
         """,
-        {"after": after_id, "all": reclassify, "version": model_version, "limit": limit,
-         "max_attempts": MAX_ATTEMPTS},
+        {"after": after_id, "all": reclassify, "version": model_version, "limit": limit, "max_attempts": MAX_ATTEMPTS},
     )
     return [ClassifierInput(id=r[0], title=r[1] or "", text=r[2] or "", lang=r[3]) for r in cur.fetchall()]
 

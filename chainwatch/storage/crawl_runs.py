@@ -96,8 +96,9 @@ def save_run(
     )
 
 
-def close_unfinished(cur, run_id: str, source_ids: list[str], status: str = "interrupted",
-                     note: str | None = None) -> int:
+def close_unfinished(
+    cur, run_id: str, source_ids: list[str], status: str = "interrupted", note: str | None = None
+) -> int:
     """The sources' rows of a run still 'running' (their crawl process died or was stopped) get a final
     status. Only those sources': other crawls of the same run (Airflow maps one task per source, all with
     one run_id) may still be running."""

@@ -167,8 +167,11 @@ def reconcile_stories(cur, since: datetime) -> int:
     """
     # a row lock (migration 006), not an advisory lock: a read-only analyst can neither take nor hold it
     cur.execute("SELECT name FROM pipeline_locks WHERE name = %s FOR UPDATE", (_RECONCILE_LOCK,))
-    cur.execute("SELECT id, story_id, published_at, minhash FROM articles "
-                "WHERE created_at >= %s AND minhash IS NOT NULL AND story_id IS NOT NULL ORDER BY id", (since,))
+    cur.execute(
+        "SELECT id, story_id, published_at, minhash FROM articles "
+        "WHERE created_at >= %s AND minhash IS NOT NULL AND story_id IS NOT NULL ORDER BY id",
+        (since,),
+    )
     recent = cur.fetchall()
     if not recent:
         return 0

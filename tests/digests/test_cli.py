@@ -52,9 +52,13 @@ def test_week_and_all_are_exclusive(clean_db, tmp_path):
 
 def test_implausible_or_non_ascii_weeks_are_one_line_errors_and_store_nothing(clean_db, db_cursor, tmp_path):
     """Issue 17, item 8: 9999-W52 raised OverflowError; full-width digits stored a digest for the year 1234."""
-    for week, fragment in (("9999-W52", "outside the plausible range"), ("1234-W10", "outside the plausible range"),
-                           ("１２３４-W10", "invalid ISO week"), ("２０２６-W10", "invalid ISO week"),
-                           ("2026-W١٠", "invalid ISO week")):
+    for week, fragment in (
+        ("9999-W52", "outside the plausible range"),
+        ("1234-W10", "outside the plausible range"),
+        ("１２３４-W10", "invalid ISO week"),
+        ("２０２６-W10", "invalid ISO week"),
+        ("2026-W١٠", "invalid ISO week"),
+    ):
         proc = _chainwatch("--week", week, db_url=clean_db, out=tmp_path)
         assert proc.returncode == 1, (week, proc.stdout)
         lines = proc.stderr.strip().splitlines()

@@ -162,10 +162,17 @@ def test_a_live_crawl_is_not_closed_by_another_crawl_of_its_source(clean_db, tmp
     source = ad_hoc_source("alive", host, [f"https://{host}/feed.xml"])
     with ReplayServer(root, faults={f"{host}/news/7": hold_first}) as srv:
         result: dict = {}
-        first = threading.Thread(target=lambda: result.update(
-            # a download timeout longer than the hold, so a slow machine cannot let the first crawl finish early
-            summary=crawl([source], run_id="run-alive", replay_proxy=srv.proxy_url,
-                          settings={**SETTINGS, "DOWNLOAD_TIMEOUT": 90})))
+        first = threading.Thread(
+            target=lambda: result.update(
+                # a download timeout longer than the hold, so a slow machine cannot let the first crawl finish early
+                summary=crawl(
+                    [source],
+                    run_id="run-alive",
+                    replay_proxy=srv.proxy_url,
+                    settings={**SETTINGS, "DOWNLOAD_TIMEOUT": 90},
+                )
+            )
+        )
         first.start()
         try:
             wait_until(held.is_set, "the first crawl to reach the held page")
@@ -187,24 +194,31 @@ def test_two_crawls_of_one_run_close_and_report_only_their_own_source(clean_db, 
     root = write_site(tmp_path / "two", {**news_site(fast, 3), **news_site(slow, 5)})
     release, held = threading.Event(), threading.Event()
 
-    def hold(handler):                               # the slow source waits here until released
+    def hold(handler):  # the slow source waits here until released
         held.set()
         release.wait(60)
         return False
 
-    sources = [ad_hoc_source("quick", fast, [f"https://{fast}/feed.xml"]),
-               ad_hoc_source("slowpoke", slow, [f"https://{slow}/feed.xml"])]
+    sources = [
+        ad_hoc_source("quick", fast, [f"https://{fast}/feed.xml"]),
+        ad_hoc_source("slowpoke", slow, [f"https://{slow}/feed.xml"]),
+    ]
     settings = {**SETTINGS, "DOWNLOAD_TIMEOUT": 90}
     with ReplayServer(root, faults={f"{slow}/news/4": hold}) as srv:
         result: dict = {}
-        second = threading.Thread(target=lambda: result.update(
-            slow=crawl([sources[1]], run_id="run-shared", replay_proxy=srv.proxy_url, settings=settings)))
+        second = threading.Thread(
+            target=lambda: result.update(
+                slow=crawl([sources[1]], run_id="run-shared", replay_proxy=srv.proxy_url, settings=settings)
+            )
+        )
         second.start()
         try:
             wait_until(held.is_set, "the slow crawl to reach its held page")
             quick = crawl([sources[0]], run_id="run-shared", replay_proxy=srv.proxy_url, settings=settings)
-            during = query(clean_db, "SELECT source_id, status, note FROM crawl_runs WHERE run_id = 'run-shared' "
-                                     "ORDER BY source_id")
+            during = query(
+                clean_db,
+                "SELECT source_id, status, note FROM crawl_runs WHERE run_id = 'run-shared' ORDER BY source_id",
+            )
         finally:
             release.set()
             second.join(60)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from typer.testing import CliRunner
 
 from chainwatch.cli import app
@@ -106,30 +107,40 @@ def test_evaluate_cv_compares_variants_on_train_items_only(tmp_path, labelled_ro
 def test_deeply_nested_line_gets_a_status_and_the_rest_is_classified(tmp_path, classifier):
     src, dst = tmp_path / "items.jsonl", tmp_path / "labels.jsonl"
     dst.write_text("previous output\n", encoding="utf-8")
-    _write(src, [
-        "[" * 100_000 + "]" * 100_000,
-        '{"id": "deep", "title": ' + "[" * 100_000 + "]" * 100_000 + "}",
-        json.dumps({"id": "after", "title": "SEC sues exchange", "text": "The SEC sued the exchange."}),
-    ])
+    _write(
+        src,
+        [
+            "[" * 100_000 + "]" * 100_000,
+            '{"id": "deep", "title": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            json.dumps({"id": "after", "title": "SEC sues exchange", "text": "The SEC sued the exchange."}),
+        ],
+    )
     result = runner.invoke(app, ["classify", "--input", str(src), "--output", str(dst), "--quiet"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
     assert [(r["id"], r["status"]) for r in rows] == [("line 1", "error"), ("line 2", "error"), ("after", "ok")]
     assert "nested too deeply" in rows[0]["detail"]
-    assert {p.name for p in tmp_path.iterdir()} == {"items.jsonl", "labels.jsonl"}   # no temporary file left
+    assert {p.name for p in tmp_path.iterdir()} == {"items.jsonl", "labels.jsonl"}  # no temporary file left
 
 
 def test_wrong_types_are_errors_and_output_is_valid_json(tmp_path, classifier):
     src, dst = tmp_path / "items.jsonl", tmp_path / "labels.jsonl"
-    _write(src, ['{"id": "n", "title": 123, "text": "The SEC sued the exchange."}',
-                 '{"id": "l", "title": "SEC sues", "text": ["The SEC", "sued"]}',
-                 '{"id": NaN, "title": "SEC sues", "text": "The SEC sued the exchange."}',
-                 '{"id": 1.5, "title": "SEC sues", "text": "The SEC sued the exchange.", "lang": "en"}'])
+    _write(
+        src,
+        [
+            '{"id": "n", "title": 123, "text": "The SEC sued the exchange."}',
+            '{"id": "l", "title": "SEC sues", "text": ["The SEC", "sued"]}',
+            '{"id": NaN, "title": "SEC sues", "text": "The SEC sued the exchange."}',
+            '{"id": 1.5, "title": "SEC sues", "text": "The SEC sued the exchange.", "lang": "en"}',
+        ],
+    )
     result = runner.invoke(app, ["classify", "--input", str(src), "--output", str(dst), "--quiet"])
     assert result.exit_code == 0, result.output
     text = dst.read_text(encoding="utf-8")
     assert "NaN" not in text and "Infinity" not in text
-    rows = [json.loads(line, parse_constant=lambda c: pytest.fail(f"non-standard JSON {c}")) for line in text.splitlines()]
+    rows = [
+        json.loads(line, parse_constant=lambda c: pytest.fail(f"non-standard JSON {c}")) for line in text.splitlines()
+    ]
     assert [(r["id"], r["status"]) for r in rows] == [("n", "error"), ("l", "error"), ("line 3", "error"), (1.5, "ok")]
     assert "type error: 'title' is int" in rows[0]["detail"] and "'text' is list" in rows[1]["detail"]
 
@@ -145,15 +156,39 @@ def test_killed_classify_keeps_the_previous_output(tmp_path, classifier):
     src, dst = tmp_path / "items.jsonl", tmp_path / "labels.jsonl"
     previous = '{"id": "old", "status": "ok"}\n'
     dst.write_text(previous, encoding="utf-8")
-    _write(src, [json.dumps({"id": i, "title": f"Exchange {i} fined for laundering",
-                             "text": "Regulators fined the exchange over weak anti-money-laundering checks. " * 8})
-                 for i in range(3000)])
-    proc = subprocess.Popen([sys.executable, "-m", "chainwatch.cli", "classify", "--input", str(src), "--output",
-                             str(dst), "--batch-size", "16"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    _write(
+        src,
+        [
+            json.dumps(
+                {
+                    "id": i,
+                    "title": f"Exchange {i} fined for laundering",
+                    "text": "Regulators fined the exchange over weak anti-money-laundering checks. " * 8,
+                }
+            )
+            for i in range(3000)
+        ],
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "chainwatch.cli",
+            "classify",
+            "--input",
+            str(src),
+            "--output",
+            str(dst),
+            "--batch-size",
+            "16",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stderr is not None
-        while "classify:" not in proc.stderr.read(64):        # the first progress line: writing has begun
+        while "classify:" not in proc.stderr.read(64):  # the first progress line: writing has begun
             assert proc.poll() is None, "classify ended before it could be killed"
     finally:
         os.kill(proc.pid, signal.SIGKILL)

@@ -89,7 +89,7 @@ def test_rerun_is_idempotent_and_reclassify_replaces_in_place(articles, db_curso
     db_cursor.execute("SELECT count(*) FROM classifications")
     rows = db_cursor.fetchone()[0]
     again = classify_pending()
-    assert (again.classified, again.error) == (1, 1)         # only the `error` is tried again (issue 17)
+    assert (again.classified, again.error) == (1, 1)  # only the `error` is tried again (issue 17)
     db_cursor.execute("SELECT count(*) FROM classifications")
     assert db_cursor.fetchone()[0] == rows
     redo = classify_pending(reclassify=True)
@@ -135,8 +135,9 @@ def test_a_new_model_version_keeps_the_old_rows(articles, db_cursor, classifier)
 def test_a_few_junk_characters_are_cleaned_not_rejected(clean_db, db_cursor, classifier):
     factories.add_source(db_cursor, "wire")
     body = "The SEC sued the exchange for operating without registration and for misleading its customers."
-    fffd = factories.add_article(db_cursor, source="wire", published=WHEN,
-                                 title="SEC sues exchange \ufffd\ufffd over unregistered", text=body)
+    fffd = factories.add_article(
+        db_cursor, source="wire", published=WHEN, title="SEC sues exchange \ufffd\ufffd over unregistered", text=body
+    )
     shift_out = factories.add_article(db_cursor, source="wire", published=WHEN, title="SEC\x0e", text=body)
     summary = classify_pending()
     assert (summary.classified, summary.ok) == (2, 2)

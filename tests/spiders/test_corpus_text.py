@@ -1,13 +1,14 @@
 """Escaped whitespace left in corpus text (issue 17, item 9): the bundled snapshot's cryptopotato pages carry
 JSON-LD bodies double-escaped by the publisher, so a literal `\\xa0` reached the stored text and the demo
 digest's evidence ("…in a span of two months.\\xa0\\xa0"). A real crawl of real snapshot pages stores none."""
+
 from __future__ import annotations
 
 import re
 import shutil
 from pathlib import Path
 
-from spiders.crawl import crawl
+from chainwatch.runners.crawl import crawl
 from tests.faults.conftest import write_site
 from tests.spiders.crawl_helpers import ad_hoc_source, rss
 
@@ -17,9 +18,13 @@ SNAPSHOT = Path(__file__).resolve().parents[2] / "replay" / "site" / "cryptopota
 def test_crawled_snapshot_pages_store_no_escaped_whitespace(clean_db, db_cursor, tmp_path, replay_server):
     pages = sorted(p.parent.name for p in SNAPSHOT.glob("*/index.html") if b"\\\\xa0" in p.read_bytes())[:6]
     assert len(pages) == 6
-    root = write_site(tmp_path / "site", {
-        "cryptopotato.com/robots.txt": "User-agent: *\nAllow: /\n",
-        "cryptopotato.com/feed.xml": rss([(p, f"https://cryptopotato.com/{p}/") for p in pages])})
+    root = write_site(
+        tmp_path / "site",
+        {
+            "cryptopotato.com/robots.txt": "User-agent: *\nAllow: /\n",
+            "cryptopotato.com/feed.xml": rss([(p, f"https://cryptopotato.com/{p}/") for p in pages]),
+        },
+    )
     for p in pages:
         shutil.copytree(SNAPSHOT / p, root / "cryptopotato.com" / p)
     srv = replay_server(root)

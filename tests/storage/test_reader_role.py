@@ -165,8 +165,11 @@ def test_member_can_search(analyst, clean_db):
 
 # -- issue 17, item 2: an analyst can neither block nor slow a writer ------------------------------
 # The locks the pipeline used to take (any role may call pg_advisory_lock()), and a crawl's run key.
-OLD_PIPELINE_LOCKS = ("SELECT pg_advisory_lock(7263001)", "SELECT pg_advisory_lock(7263002)",
-                      "SELECT pg_advisory_lock(7263003, hashtext('reader-test/held'))")
+OLD_PIPELINE_LOCKS = (
+    "SELECT pg_advisory_lock(7263001)",
+    "SELECT pg_advisory_lock(7263002)",
+    "SELECT pg_advisory_lock(7263003, hashtext('reader-test/held'))",
+)
 WRITER_DEADLINE_S = 60
 
 
@@ -190,7 +193,7 @@ def _in_thread(fn):
 def test_member_holding_locks_and_an_open_transaction_cannot_stall_the_pipeline(analyst, clean_db, tmp_path):
     from chainwatch import db
     from chainwatch.replay import ReplayServer
-    from spiders.crawl import crawl
+    from chainwatch.runners.crawl import crawl
     from tests.faults.conftest import news_site, write_site
     from tests.spiders.crawl_helpers import ad_hoc_source
 
@@ -199,9 +202,11 @@ def test_member_holding_locks_and_an_open_transaction_cannot_stall_the_pipeline(
     with conn.cursor() as cur:
         for statement in OLD_PIPELINE_LOCKS:
             cur.execute(statement)
-        for refused in ("SELECT name FROM pipeline_locks FOR UPDATE",
-                        "LOCK TABLE schema_migrations IN SHARE ROW EXCLUSIVE MODE",
-                        "SELECT id FROM crawl_runs FOR KEY SHARE"):
+        for refused in (
+            "SELECT name FROM pipeline_locks FOR UPDATE",
+            "LOCK TABLE schema_migrations IN SHARE ROW EXCLUSIVE MODE",
+            "SELECT id FROM crawl_runs FOR KEY SHARE",
+        ):
             cur.execute("SAVEPOINT s")
             with pytest.raises(errors.InsufficientPrivilege):
                 cur.execute(refused)
@@ -214,8 +219,9 @@ def test_member_holding_locks_and_an_open_transaction_cannot_stall_the_pipeline(
         with ReplayServer(site) as server:
             source = ad_hoc_source("held", "held.example", ["https://held.example/feed.xml"])
             upgrade, upgraded = _in_thread(lambda: db.upgrade(clean_db))
-            crawling, crawled = _in_thread(lambda: crawl([source], run_id="reader-test", database_url=clean_db,
-                                                         replay_proxy=server.proxy_url))
+            crawling, crawled = _in_thread(
+                lambda: crawl([source], run_id="reader-test", database_url=clean_db, replay_proxy=server.proxy_url)
+            )
             upgrade.join(WRITER_DEADLINE_S)
             crawling.join(WRITER_DEADLINE_S)
         assert not upgrade.is_alive() and not crawling.is_alive(), "a writer waited on the analyst's session"
@@ -224,10 +230,13 @@ def test_member_holding_locks_and_an_open_transaction_cannot_stall_the_pipeline(
     assert "error" not in crawled and crawled["value"].per_source["held"]["items_stored"] == 3
 
 
-@pytest.mark.parametrize("statement", [
-    "CREATE TEMP TABLE analyst_scratch (id int)",
-    "CREATE FUNCTION pg_temp.analyst_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "CREATE TEMP TABLE analyst_scratch (id int)",
+        "CREATE FUNCTION pg_temp.analyst_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+    ],
+)
 def test_member_cannot_create_temporary_objects(analyst, statement):
     conn, _ = analyst
     with conn.cursor() as cur, pytest.raises(errors.InsufficientPrivilege):
