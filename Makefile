@@ -1,5 +1,5 @@
 # The two Quickstart commands (`make demo`, `make test`) set everything up themselves.
-.PHONY: install demo run test test-fast lint bench constraints clean
+.PHONY: install demo run test test-fast fuzz lint bench constraints clean
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -21,6 +21,9 @@ test: install  ## the whole test suite against real PostgreSQL (127.0.0.1:5432, 
 
 test-fast: install  ## the edit-test loop: tests that need neither PostgreSQL, the model nor a browser
 	$(VENV)/python -m pytest -q -m "not db and not model and not browser and not slow"
+
+fuzz: install  ## the fuzz targets (tests/fuzz) with a long budget: 20,000 examples each (make test runs 100)
+	$(VENV)/python -m pytest -q -p no:cacheprovider tests/fuzz --hypothesis-profile=fuzz
 
 lint: install  ## ruff (lint, format check) and mypy; the import layers are checked by tests/test_architecture.py
 	$(VENV)/ruff check .

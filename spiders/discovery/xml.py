@@ -32,6 +32,16 @@ def _parser(recover: bool) -> etree.XMLParser:
     )
 
 
+# A character reference to a surrogate or past U+10FFFF: libxml2 keeps it in recovery mode as bytes that are
+# not UTF-8, and reading the element's text then raises UnicodeDecodeError (found by tests/fuzz).
+_CHAR_REF = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,10}));")
+
+
+def _storable_ref(match: re.Match[bytes]) -> bytes:
+    cp = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return b"&#xFFFD;" if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF else match.group(0)
+
+
 def local_name(el) -> str:
     tag = el.tag if isinstance(el.tag, str) else ""
     return tag.rsplit("}", 1)[-1].lower()
@@ -45,6 +55,8 @@ def parse_xml(body: bytes) -> tuple[etree._Element, str | None]:
         except Exception as exc:  # noqa: BLE001 (any decompression failure is one kind of bad input)
             raise BadEntryPage("bad_gzip", f"cannot decompress ({exc.__class__.__name__})") from exc
     body = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if b"&#" in body:
+        body = _CHAR_REF.sub(_storable_ref, body)
     if not body:
         raise BadEntryPage("empty_feed", "empty document")
     if _HTML_START.match(body[:4096]):
