@@ -61,6 +61,10 @@ CHAINWATCH_BATCH_SIZE = 100  # articles per upsert
 CHAINWATCH_DB_RECONNECT_S = 30.0  # a lost database connection is retried this long per batch
 CHAINWATCH_MIN_EXTRACTION_RATE = 0.7  # below this share of pages extracted, the source is degraded
 CHAINWATCH_MAX_ERROR_RATE = 0.5  # above this share of pages failing, the source is degraded
+# Child sitemaps (sitemap indexes): how deep they may nest below an entry sitemap, and how many one run
+# fetches per source; what is cut is counted (sitemap_too_deep, sitemap_limit). Real news sitemaps nest 1-2 deep.
+CHAINWATCH_SITEMAP_MAX_DEPTH = 3
+CHAINWATCH_SITEMAP_MAX_REQUESTS = 200
 CHAINWATCH_PROGRESS_INTERVAL = 5.0  # seconds between progress lines (with --progress)
 
 # Live crawls refuse hosts that are or resolve to loopback, private, link-local or metadata addresses

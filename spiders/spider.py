@@ -64,6 +64,7 @@ class SourceSpider(scrapy.Spider):
         self.sitemaps_since = None
         self.seen: set[str] = set()
         self.queued = 0
+        self.sitemaps_followed = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -89,14 +90,14 @@ class SourceSpider(scrapy.Spider):
             self.stored = stored_urls(cur, self.source.id)
             self.sitemaps_since = last_finished_start(cur, self.source.id)
 
-    def _entry(self, url: str, kind: str, selector: str | None = None, dont_filter: bool = True):
+    def _entry(self, url: str, kind: str, selector: str | None = None, dont_filter: bool = True, depth: int = 0):
         return scrapy.Request(
             url,
             callback=self.parse_entry,
             errback=self.on_error,
             priority=10,
             dont_filter=dont_filter,
-            meta={"cw_role": "entry", "cw_kind": kind, "cw_selector": selector},
+            meta={"cw_role": "entry", "cw_kind": kind, "cw_selector": selector, "cw_depth": depth},
         )
 
     def _api_entry(self, api: ApiEndpoint, index: int):
@@ -165,12 +166,32 @@ class SourceSpider(scrapy.Spider):
             st.count_error(self.crawler, found.problem, f"{kind} {url}: {found.message}")
         if not found.links and not found.follow:
             log.warning("%s: %s %s lists no articles", self.name, kind, url)
+        depth = response.meta.get("cw_depth", 0) + 1
         for child in found.follow:
-            yield self._entry(child, "sitemap", dont_filter=False)
+            if self._may_follow_sitemap(child, depth):
+                yield self._entry(child, "sitemap", dont_filter=False, depth=depth)
         for link in found.links:
             request = self._article_request(link, api=response.meta.get("cw_api"))
             if request is not None:
                 yield request
+
+    def _may_follow_sitemap(self, url: str, depth: int) -> bool:
+        """Child sitemaps are bounded in depth and in number per run: a chain or a flood of sitemap
+        indexes (a trap, or a broken generator) is cut, and every cut is counted."""
+        settings = self.crawler.settings
+        if depth > settings.getint("CHAINWATCH_SITEMAP_MAX_DEPTH", 3):
+            st.count_error(self.crawler, "sitemap_too_deep", f"sitemap {url}: nested {depth} levels deep; not followed")
+            return False
+        if self.sitemaps_followed >= settings.getint("CHAINWATCH_SITEMAP_MAX_REQUESTS", 200):
+            st.count_error(
+                self.crawler,
+                "sitemap_limit",
+                f"sitemap {url}: over the per-run sitemap limit; not followed",
+                level=logging.DEBUG,
+            )
+            return False
+        self.sitemaps_followed += 1
+        return True
 
     def _article_request(self, link: Link, api: int | None = None):
         try:

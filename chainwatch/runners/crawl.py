@@ -13,7 +13,9 @@ are closed as 'interrupted' by the next crawl of the source.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -41,6 +43,23 @@ from chainwatch.storage.stories import reconcile_stories
 from spiders.registry import Source, select_sources
 
 INTERRUPT_GRACE_S = 30
+# A log line of the Scrapy child (Scrapy's LOG_FORMAT): "2026-12-02 18:43:39 [spiders] WARNING: ..."
+_CHILD_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[([^\]]+)\] (DEBUG|INFO|WARNING|ERROR|CRITICAL): (.*)$")
+child_log = logging.getLogger("chainwatch.crawl.child")
+
+
+def relay_child_line(line: str) -> None:
+    """Pass one stderr line of the Scrapy child on, keeping its log level.
+
+    Where logging is set up (an Airflow task, the CLI), a child log line is logged again at its own level,
+    so a WARNING stays a warning in the task log (Airflow files a task's raw stderr as errors). Other lines
+    (progress, the rest of a traceback), and every line where nothing set up logging, go to stderr as written.
+    """
+    found = _CHILD_LOG_LINE.match(line.rstrip("\n"))
+    if found and logging.getLogger().handlers:
+        child_log.log(getattr(logging, found.group(2)), "[%s] %s", found.group(1), found.group(3))
+    else:
+        sys.stderr.write(line)
 
 
 @dataclass
@@ -178,7 +197,7 @@ def _crawl(
             for line in child.stderr:
                 if line.strip():
                     tail.append(line.strip())
-                sys.stderr.write(line)
+                relay_child_line(line)
             code = child.wait()
         except KeyboardInterrupt:
             child.send_signal(signal.SIGINT)  # Scrapy closes spiders gracefully
