@@ -7,6 +7,7 @@ bombs and external entities, binary data, empty bodies, structure bombs, impossi
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -107,8 +108,10 @@ def test_every_input_through_extraction_directly(cases):
     assert flagged >= 200
 
 
-def test_every_input_through_a_crawl(cases, corpus_site, clean_db, replay_server, capsys):
+def test_every_input_through_a_crawl(cases, corpus_site, clean_db, replay_server, capsys, caplog):
     from chainwatch.runners.crawl import crawl
+
+    caplog.set_level(logging.DEBUG, logger="chainwatch.crawl.child")  # the child's log lines, at their levels
 
     expected = Counter()
     should_store = {f"https://{malformed.HOST}/ok/{i}" for i in range(10)}
@@ -142,7 +145,7 @@ def test_every_input_through_a_crawl(cases, corpus_site, clean_db, replay_server
         replay_proxy=srv.proxy_url,
         settings={"RETRY_TIMES": 0, "DOWNLOAD_TIMEOUT": 20, "CHAINWATCH_BATCH_SIZE": 25},
     )
-    log = capsys.readouterr().err
+    log = capsys.readouterr().err + caplog.text
 
     row = summary.per_source["malformed"]
     assert row["finished_at"] is not None and row["status"] in ("ok", "degraded")
