@@ -198,8 +198,12 @@ def _ports(declared, values: dict, listings: list[Listing], origin: str) -> tupl
     found = []
     try:
         found = [int(p) for p in declared]
-        for url in [*values["feeds"], *values["sitemaps"], *(lst.url for lst in listings),
-                    *(api.url for api in values.get("apis") or ())]:
+        for url in [
+            *values["feeds"],
+            *values["sitemaps"],
+            *(lst.url for lst in listings),
+            *(api.url for api in values.get("apis") or ()),
+        ]:
             if urlsplit(url).port is not None:
                 found.append(urlsplit(url).port)
     except (TypeError, ValueError) as exc:

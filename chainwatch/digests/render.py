@@ -88,7 +88,9 @@ def day(moment: datetime | None) -> str:
 
 
 def _filters(env: jinja2.Environment) -> jinja2.Environment:
-    env.filters.update(href=safe_href, signed=signed, number=number, noun=noun, day=day, spark=sparkline, md_link=md_link)
+    env.filters.update(
+        href=safe_href, signed=signed, number=number, noun=noun, day=day, spark=sparkline, md_link=md_link
+    )
     env.globals.update(
         KIND_TITLES=KIND_TITLES,
         spike_ratio=f"{SPIKE_RATIO:g}",

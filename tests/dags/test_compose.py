@@ -269,6 +269,8 @@ def test_web_app_serves_read_only_with_a_token(config, secret_values):
     assert web["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
     script = config["configs"]["postgres-init"]["content"]
     assert "CREATE ROLE chainwatch_reader NOLOGIN" in script and 'GRANT chainwatch_reader TO :"cw_user"' in script
+
+
 # -- issue 17: items 11, 12, 13, 15 ------------------------------------------------------------------
 DEPLOYMENT_DOC = ROOT / "docs" / "deployment.md"
 CONFIG_PY = ROOT / "chainwatch" / "config.py"

@@ -103,6 +103,8 @@ def test_evaluate_cv_compares_variants_on_train_items_only(tmp_path, labelled_ro
     assert "no keywords" in result.output and "lang=en" in result.output and "kind=news" in result.output
     bad = runner.invoke(app, [*args, "--variant", "no such variant"])
     assert bad.exit_code != 0
+
+
 # -- issue 17: items 4 and 9 -----------------------------------------------------------------------
 def test_deeply_nested_line_gets_a_status_and_the_rest_is_classified(tmp_path, classifier):
     src, dst = tmp_path / "items.jsonl", tmp_path / "labels.jsonl"
