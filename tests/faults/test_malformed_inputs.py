@@ -21,6 +21,7 @@ from spiders.discovery.feed import parse_feed
 from spiders.extract import ExtractionFailure, Hints, extract
 from spiders.registry import Source
 from spiders.settings import DOWNLOAD_MAXSIZE
+from spiders.walls import detect_wall
 from tests.faults import malformed
 from tests.spiders.crawl_helpers import query
 
@@ -61,6 +62,9 @@ def counted_kinds(case, result) -> list[str]:
         return ["not_html"]  # refused by type before extraction
     if len(case.body) > DOWNLOAD_MAXSIZE:
         return ["too_large"]  # never downloaded in full
+    wall = detect_wall(200, {}, case.body)
+    if wall is not None:
+        return [wall.kind]  # a bot wall or script-only shell is judged before extraction
     if isinstance(result, ExtractionFailure):
         return [result.kind]
     return list(result.extra.get("warnings", ()))
