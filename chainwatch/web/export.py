@@ -1,14 +1,14 @@
-"""Search results as CSV and JSON files. Cells a spreadsheet would run as a formula (=, +, -, @,
-tab, carriage return first) get a leading apostrophe: scraped titles are attacker-controlled."""
+"""Search results as CSV and JSON files. Scraped titles are attacker-controlled: every CSV cell goes
+through chainwatch.untrusted (formulas neutralised, control characters escaped), the project's one CSV rule."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import datetime
 from typing import Any
 
+from chainwatch.untrusted import csv_writer
 from chainwatch.web.rendering import plain_snippet
 
 COLUMNS = (
@@ -24,12 +24,10 @@ COLUMNS = (
     "snippet",
     "rank",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: object) -> str:
-    text = "" if value is None else value.isoformat() if isinstance(value, datetime) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+def _text(value: object) -> str:
+    return "" if value is None else value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 def _row(item: dict[str, Any]) -> dict[str, Any]:
@@ -42,11 +40,11 @@ def _row(item: dict[str, Any]) -> dict[str, Any]:
 
 def to_csv(items: list[dict[str, Any]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     for item in items:
         row = _row(item)
-        writer.writerow([neutralise(row[c]) for c in COLUMNS])
+        writer.writerow([_text(row[c]) for c in COLUMNS])
     return out.getvalue()
 
 
