@@ -20,6 +20,7 @@ from chainwatch.web.params import BlankParamsMiddleware
 from chainwatch.web.reads import BadParameter, NotFound
 from chainwatch.web.security import SecurityHeadersMiddleware, TokenMiddleware, is_api
 from chainwatch.web.settings import WebSettings
+from chainwatch.web.throttle import FailureThrottle
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
@@ -39,9 +40,10 @@ def create_app(settings: WebSettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.throttle = FailureThrottle()  # wrong tokens per client address: /login and bearer values
     # Added last runs first: headers go on every response, the token check then the blank-field redirect.
     app.add_middleware(BlankParamsMiddleware)
-    app.add_middleware(TokenMiddleware, token=settings.token)
+    app.add_middleware(TokenMiddleware, token=settings.token, throttle=app.state.throttle)
     app.add_middleware(SecurityHeadersMiddleware)
     # Swagger UI's files come from the swagger-ui-bundle package: the docs work offline, without a CDN.
     app.mount("/static/swagger", StaticFiles(directory=api.swagger_assets()), name="swagger")

@@ -3,7 +3,8 @@
 - Token: when the app has one (required off loopback, see settings), the API wants
   `Authorization: Bearer <token>` and the pages want the session cookie that /login sets after the
   token is typed in. The cookie holds an HMAC of the token, not the token: it is worthless once the
-  token changes, and needs no server-side state.
+  token changes, and needs no server-side state. Comparisons take constant time, and wrong tokens
+  are throttled per client address (throttle.py).
 - Headers on every response: a strict Content-Security-Policy (scripts and styles only from this
   origin, no inline script, no plugins, no framing), nosniff, no referrer, no caching of data.
   Scraped text is escaped by the templates (autoescape) and links are http(s) only; the CSP is the
@@ -21,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp
 
+from chainwatch.web.throttle import FailureThrottle
+
 SESSION_COOKIE = "chainwatch_session"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -36,14 +39,28 @@ def session_value(token: str) -> str:
 
 
 def token_matches(given: str | None, token: str) -> bool:
-    return given is not None and hmac.compare_digest(given.encode(), token.encode())
+    """Constant time in the given value: both sides are hashed to 32 bytes first, because
+    compare_digest returns at once when the lengths differ, which would tell the token's length."""
+    if given is None:
+        return False
+    return hmac.compare_digest(hashlib.sha256(given.encode()).digest(), hashlib.sha256(token.encode()).digest())
 
 
-def authorised(request: Request, token: str) -> bool:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and token_matches(value.strip(), token):
-        return True
+def client_address(request: Request) -> str:
+    """The TCP peer (uvicorn runs with proxy_headers off: no X-Forwarded-For is believed)."""
+    return request.client.host if request.client else "unknown"
+
+
+def too_many(retry_after: int) -> str:
+    return f"too many wrong tokens from this address: try again in {retry_after} s"
+
+
+def bearer(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+def has_session(request: Request, token: str) -> bool:
     cookie = request.cookies.get(SESSION_COOKIE)
     return cookie is not None and hmac.compare_digest(cookie.encode(), session_value(token).encode())
 
@@ -64,29 +81,40 @@ def safe_next(target: str | None) -> str:
 
 
 class TokenMiddleware(BaseHTTPMiddleware):
-    """Every request but the login page and static files carries the token (when there is one)."""
+    """Every request but the login page and static files carries the token (when there is one). A
+    bearer value is a guess of the token: wrong ones count against the address (throttle.py), and an
+    address over its budget gets 429 for every bearer value until its window passes."""
 
-    def __init__(self, app: ASGIApp, token: str | None):
+    def __init__(self, app: ASGIApp, token: str | None, throttle: FailureThrottle):
         super().__init__(app)
         self.token = token
+        self.throttle = throttle
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         path = request.url.path
-        if self.token is None or path.startswith(OPEN_PATHS) or authorised(request, self.token):
+        if self.token is None or path.startswith(OPEN_PATHS) or has_session(request, self.token):
             return await call_next(request)
+        given = bearer(request)
+        if given is not None:
+            address = client_address(request)
+            wait = self.throttle.retry_after(address)
+            if wait is not None:
+                return _api_error(429, too_many(wait), {"Retry-After": str(wait)})
+            if token_matches(given, self.token):
+                return await call_next(request)
+            self.throttle.failed(address)
         if is_api(path):
-            return JSONResponse(
-                {
-                    "error": {
-                        "status": 401,
-                        "message": "missing or wrong token: send 'Authorization: Bearer <CHAINWATCH_API_TOKEN>'",
-                    }
-                },
-                status_code=401,
-                headers={"WWW-Authenticate": "Bearer"},
+            return _api_error(
+                401,
+                "missing or wrong token: send 'Authorization: Bearer <CHAINWATCH_API_TOKEN>'",
+                {"WWW-Authenticate": "Bearer"},
             )
         target = path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def _api_error(status: int, message: str, headers: dict[str, str]) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
 
 
 class SecurityHeadersMiddleware(BaseHTTPMiddleware):

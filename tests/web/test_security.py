@@ -101,3 +101,27 @@ def test_every_page_works_with_reader_rights_only(web_db, analyst_url):
             assert httpx.get(srv.base + path, timeout=60).status_code == 200, path
     finally:
         srv.stop()
+
+
+def test_wrong_tokens_are_throttled_per_address(web_db, db_url):
+    """10 wrong tokens (login or bearer) within 5 minutes: then 429 with Retry-After for every try from
+    that address, the right token included, while a request that guesses nothing is still a plain 401."""
+    srv = Server(db_url, token=TOKEN).wait()  # its own server: the shared one keeps its budget
+    try:
+        with httpx.Client(base_url=srv.base) as client:
+            for i in range(9):
+                assert client.post("/login", data={"token": f"wrong-{i}"}).status_code == 401
+            api = client.get("/api/v1/sources", headers={"Authorization": "Bearer wrong-token-wrong-token"})
+            assert api.status_code == 401  # the tenth failure
+            for attempt in (
+                lambda: client.post("/login", data={"token": TOKEN}),
+                lambda: client.get("/api/v1/sources", headers={"Authorization": f"Bearer {TOKEN}"}),
+            ):
+                blocked = attempt()
+                assert blocked.status_code == 429
+                assert 1 <= int(blocked.headers["retry-after"]) <= 300
+                assert "too many wrong tokens" in blocked.text.lower()
+            assert client.get("/api/v1/sources").status_code == 401  # no token: nothing guessed
+            assert client.get("/login").status_code == 200
+    finally:
+        srv.stop()
