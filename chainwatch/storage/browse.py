@@ -106,3 +106,16 @@ def sources(cur: Any) -> list[dict[str, Any]]:
     """Every registered source: id, name, category, lang, domain, kind, enabled."""
     cur.execute(statement("browse", "sources"))
     return _rows(cur)
+
+
+def entities(cur: Any, *, kind: str | None = None, min_articles: int = 1, limit: int = 1000) -> list[dict[str, Any]]:
+    """Entities by kind, the most mentioned first. Each row: entity_id, kind, name, aliases
+    ({lang: [names]}), articles, stories, last_seen."""
+    cur.execute(statement("browse", "entities"), {"kind": kind, "min_articles": min_articles, "lim": limit})
+    return _rows(cur)
+
+
+def entity_weeks(cur: Any, entity_id: str, start: date, end: date) -> dict[date, dict[str, Any]]:
+    """{week start: row with articles, stories, sources} for one entity over weeks in [start, end)."""
+    cur.execute(statement("browse", "entity_weeks"), {"entity": entity_id, "start": start, "end": end})
+    return {row["week_start"]: row for row in _rows(cur)}

@@ -32,6 +32,7 @@ from chainwatch.errors import ChainWatchError, DatabaseUnavailable
 from chainwatch.search import POOL, SearchError, search_page
 from chainwatch.storage import browse, health
 from chainwatch.storage import digests as stored_digests
+from chainwatch.storage import entities as entity_store
 from chainwatch.web.settings import WebSettings
 
 MAX_LIMIT = 100  # rows per page, API and pages alike
@@ -346,6 +347,7 @@ def article_detail(settings: WebSettings, article_id: int) -> dict[str, Any]:
             raise NotFound(f"no article {article_id}")
         scores = browse.article_scores(cur, article_id)
         copies = [c for c in browse.story_copies(cur, art["story_id"]) if c["id"] != article_id]
+        mentions = article_entities(cur, article_id)
     known = labels_by_id()
     art["labels"] = [
         {
@@ -368,7 +370,45 @@ def article_detail(settings: WebSettings, article_id: int) -> dict[str, Any]:
         else None
     )
     art["story"] = {"story_id": art["story_id"], "copies": copies}
+    art.update(mentions)
     return art
+
+
+def article_entities(cur: Any, article_id: int) -> dict[str, list[dict[str, Any]]]:
+    """An article's entities and money amounts (latest extraction), each once in order of first
+    mention with how often it is named (a title usually repeats what the text says)."""
+    chips: dict[tuple[Any, ...], dict[str, Any]] = {}
+    amounts: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for m in entity_store.article_mentions(cur, article_id):
+        if m["entity_id"] is None:
+            key: tuple[Any, ...] = (m["surface"], m["currency"], m["amount"])
+            seen = amounts.setdefault(
+                key,
+                {
+                    "surface": m["surface"],
+                    "currency": m["currency"],
+                    "amount": _number(m["amount"]),
+                    "amount_usd": _number(m["amount_usd"]),
+                    "mentions": 0,
+                },
+            )
+        else:
+            key = (m["entity_id"],)
+            seen = chips.setdefault(
+                key,
+                {
+                    "entity_id": m["entity_id"],
+                    "name": m["entity_name"] or m["entity_id"],
+                    "kind": m["kind"],
+                    "mentions": 0,
+                },
+            )
+        seen["mentions"] += 1
+    return {"entities": list(chips.values()), "amounts": list(amounts.values())}
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 # -- labels -------------------------------------------------------------------------------------
@@ -405,7 +445,7 @@ def label_weeks(
             start_week = max(start_week, week_of(first))
         if start_week > end_week:
             raise BadParameter("since", f"since ({since}) is after until ({until})")
-        span = _weeks_between(start_week, end_week)
+        span = weeks_between(start_week, end_week)
         if len(span) > 520:
             raise BadParameter("since", "at most 520 weeks (ten years) at once")
         base = span[0].shift(-BASELINE_WEEKS)
@@ -434,7 +474,7 @@ def label_weeks(
     return {"label": label_json(known[label]), "weeks": rows}
 
 
-def _weeks_between(first: IsoWeek, last: IsoWeek) -> list[IsoWeek]:
+def weeks_between(first: IsoWeek, last: IsoWeek) -> list[IsoWeek]:
     out, w = [], first
     while w <= last:
         out.append(w)

@@ -36,6 +36,16 @@ ONERROR_TEXT = (
 EVIL_SOURCE = "Evil <img src=x onerror=\"document.title='pwned-source'\"> Daily"
 JS_URL = "javascript:document.title='pwned-link'"
 FORMULA_TITLE = "=HYPERLINK(\"http://evil.example/\",\"click\") stablecoin regulation update"
+# Names two gazetteer entities and an amount, so the entity chips, the entity pages and their lists show
+# this hostile title and surface (they must stay inert there too).
+ENTITY_TITLE = (
+    "<img src=x onerror=\"document.title='pwned-entity'\">Binance freezes $5 million of Tether after phishing"
+)
+ENTITY_TEXT = (
+    "Binance said it froze $5 million of Tether stolen in a phishing attack on a trading firm. "
+    "<script>document.body.setAttribute('data-pwned','1')</script> "
+    "The exchange said the Tether was traced through two wallets before it reached Binance."
+)
 OFFICIAL_TITLE = "Regulator issues rules for stablecoin issuers and payment firms"
 OFFICIAL_TEXT = (
     "The financial regulator today published rules for stablecoin issuers. "
@@ -52,7 +62,9 @@ class Seeded:
     js_article: int  # canonical URL javascript:
     formula_article: int  # title that a spreadsheet would run
     official_article: int
+    entity_article: int  # hostile title and text naming Binance, Tether and $5 million
     crawled: int  # articles the spiders stored
+    planted: int  # articles written directly (the hostile and official ones)
 
 
 def _article(source: str, title: str, text: str, when: datetime, url: str) -> Article:
@@ -104,6 +116,9 @@ def seed(db_url: str, out_dir: Path) -> Seeded:
                 when + timedelta(hours=3),
                 "https://regulator.example/press/stablecoin-rules",
             ),
+            _article(
+                HOSTILE, ENTITY_TITLE, ENTITY_TEXT, when + timedelta(hours=4), "https://hostile.example/news/frozen"
+            ),
         ]
         upsert_articles(cur, planted)
         cur.execute(
@@ -120,5 +135,7 @@ def seed(db_url: str, out_dir: Path) -> Seeded:
         js_article=ids[planted[1].canonical_url],
         formula_article=ids[planted[2].canonical_url],
         official_article=ids[planted[3].canonical_url],
+        entity_article=ids[planted[4].canonical_url],
         crawled=summary.items_stored,
+        planted=len(planted),
     )

@@ -61,7 +61,7 @@ def test_browse_walks_every_article_once(client, web_db):
         cursor = page["next_cursor"]
         if not cursor:
             break
-    assert len(ids) == len(set(ids)) == web_db.crawled + 4
+    assert len(ids) == len(set(ids)) == web_db.crawled + web_db.planted
 
 
 def test_search_ranks_and_highlights(client):
@@ -264,6 +264,69 @@ def test_sources_with_health_and_runs(client):
     assert sources[scenario.OFFICIAL]["health"] == "never_run" and not sources[scenario.OFFICIAL]["flagged"]
 
 
+# -- entities -----------------------------------------------------------------------------------
+
+ENTITY_KEYS = {"entity_id", "kind", "name", "aliases", "articles", "stories", "last_seen"}
+KIND_ORDER = ("exchange", "token", "company", "regulator", "person", "jurisdiction")
+
+
+def test_entities_by_kind_with_counts(client, web_db):
+    rows = client.get("/api/v1/entities").json()
+    assert rows and all(set(r) == ENTITY_KEYS and r["articles"] >= 1 for r in rows)
+    kinds = [r["kind"] for r in rows]
+    assert kinds == sorted(kinds, key=KIND_ORDER.index)  # grouped by kind, in the gazetteer's order
+    for kind in set(kinds):
+        counts = [r["articles"] for r in rows if r["kind"] == kind]
+        assert counts == sorted(counts, reverse=True)
+    by_id = {r["entity_id"]: r for r in rows}
+    assert by_id["binance"]["kind"] == "exchange" and "币安" in by_id["binance"]["aliases"]["zh"]
+    exchanges = client.get("/api/v1/entities", params={"kind": "exchange"}).json()
+    assert exchanges and {r["kind"] for r in exchanges} == {"exchange"}
+    everything = client.get("/api/v1/entities", params={"min_articles": 0, "limit": 2000}).json()
+    assert len(everything) > len(rows) and any(r["articles"] == 0 for r in everything)
+    assert len(client.get("/api/v1/entities", params={"limit": 3}).json()) == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"kind": "planet"}, {"kind": "' OR 1=1 --"}, {"limit": 0}, {"limit": 10**6}, {"min_articles": -1}],
+)
+def test_entity_list_rejects_bad_parameters(client, params):
+    _error(client.get("/api/v1/entities", params=params), 422)
+
+
+def test_entity_by_id_name_or_alias(client, web_db):
+    body = client.get("/api/v1/entities/binance").json()
+    assert body["name"] == "Binance" and body["kind"] == "exchange" and "币安" in body["aliases"]["zh"]
+    assert body["article_count"] >= 1 and body["stories"] >= 1 and body["article_count"] >= len(body["articles"])
+    assert web_db.entity_article in [a["article_id"] for a in body["articles"]]
+    assert all(a["source_name"] for a in body["articles"])
+    weeks = body["weeks"]
+    assert weeks and sum(w["articles"] for w in weeks) >= 1
+    assert [w["week_start"] for w in weeks] == sorted(w["week_start"] for w in weeks)  # every week, in order
+    assert len({w["iso_week"] for w in weeks}) == len(weeks) <= 26
+    for alias in ("币安", "Binance", "BINANCE"):
+        assert client.get(f"/api/v1/entities/{alias}").json()["entity_id"] == "binance", alias
+    assert len(client.get("/api/v1/entities/binance", params={"limit": 1}).json()["articles"]) == 1
+
+
+def test_unknown_or_hostile_entity_is_json_4xx(client):
+    _error(client.get("/api/v1/entities/no-such-entity-anywhere"), 404)
+    _error(client.get("/api/v1/entities/%27%3B%20DROP%20TABLE%20entities%3B--"), 404)
+    _error(client.get("/api/v1/entities/" + "x" * 101), 422)
+    _error(client.get("/api/v1/entities/binance", params={"limit": 201}), 422)
+    assert client.get("/api/v1/entities/binance").status_code == 200  # the table is still there
+
+
+def test_article_lists_its_entities_and_amounts(client, web_db):
+    body = client.get(f"/api/v1/articles/{web_db.entity_article}").json()
+    chips = {e["entity_id"]: e for e in body["entities"]}
+    assert {"binance", "tether"} <= set(chips)
+    assert chips["binance"]["name"] == "Binance" and chips["binance"]["mentions"] >= 2
+    five = [m for m in body["amounts"] if m["surface"] == "$5 million"]
+    assert [(m["currency"], m["amount_usd"], m["mentions"]) for m in five] == [("USD", 5_000_000, 2)]  # title, text
+
+
 # -- the API as a whole -------------------------------------------------------------------------
 
 
@@ -273,6 +336,7 @@ def test_openapi_documents_every_endpoint_and_only_reads(client):
         "/api/v1/articles",
         "/api/v1/articles/{article_id}",
         "/api/v1/articles/{article_id}/entities",
+        "/api/v1/entities",
         "/api/v1/entities/{entity}",
         "/api/v1/labels",
         "/api/v1/labels/{label}",

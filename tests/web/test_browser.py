@@ -58,7 +58,7 @@ def _shot(driver, name: str) -> None:
 
 def _assert_inert(driver) -> None:
     # each payload sets the whole title to one of these; a title that shows the payload as text is fine
-    assert driver.title not in ("pwned", "pwned-source", "pwned-link")
+    assert driver.title not in ("pwned", "pwned-source", "pwned-link", "pwned-entity")
     assert driver.execute_script("return document.body.getAttribute('data-pwned')") is None
     assert driver.execute_script("return document.querySelectorAll('script:not([src])').length") == 0
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
@@ -78,6 +78,8 @@ def test_every_page_loads(browser, server, web_db):
         "article": f"/articles/{web_db.official_article}",
         "labels": "/labels",
         "label": "/labels/regulation_enforcement",
+        "entities": "/entities",
+        "entity": "/entities/binance",
         "digests": "/digests",
         "digest": f"/digests/{web_db.week}",
         "sources": "/sources",
@@ -147,3 +149,25 @@ def test_xss_payloads_stay_inert(browser, server, web_db):
     browser.get(server.base + "/sources")
     assert scenario.EVIL_SOURCE in browser.find_element(By.TAG_NAME, "main").text
     _assert_inert(browser)
+
+
+def test_entity_chips_lead_to_the_entity_page(browser, server, web_db):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server.base + f"/articles/{web_db.entity_article}")
+    _assert_inert(browser)
+    chips = {c.text: c for c in _css(browser, "#entities a.chip.entity")}
+    assert "Binance" in chips and "Tether (USDT)" in chips, list(chips)
+    _shot(browser, "article-entities")
+    chips["Binance"].click()
+    WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith("/entities/binance"))
+    assert browser.find_element(By.CSS_SELECTOR, "main h1").text.startswith("Binance")
+    assert "币安" in browser.find_element(By.CSS_SELECTOR, "dd.aliases-zh").text
+    assert _css(browser, "#trend svg.chart rect.bar")
+    titles = [a.text for a in _css(browser, "#recent li.result a.title")]
+    assert scenario.ENTITY_TITLE in titles  # the hostile title shows as text
+    _assert_inert(browser)
+    browser.get(server.base + "/entities")
+    _assert_inert(browser)
+    assert _css(browser, "#kind-exchange a[href='/entities/binance']")

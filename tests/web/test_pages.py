@@ -18,6 +18,9 @@ PAGES = [
     "/search?q=stablecoin",
     "/labels",
     "/labels/stablecoins_payments",
+    "/entities",
+    "/entities?kind=exchange&all=true",
+    "/entities/binance",
     "/digests",
     "/sources",
     "/api/v1/docs",
@@ -114,3 +117,18 @@ def test_json_export_holds_the_whole_result(client):
 def test_unknown_page_is_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404 and "Not found" in response.text
+
+
+def test_entity_pages_list_link_and_escape(client, web_db):
+    listing = _html(client, "/entities")
+    assert 'href="/entities/binance"' in listing and "币安" in listing and 'id="kind-exchange"' in listing
+    page = _html(client, "/entities/binance")
+    assert "<h1>Binance" in page and "币安" in page and '<svg class="chart"' in page
+    assert f'href="/articles/{web_db.entity_article}"' in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page  # the hostile title, as text
+    assert "<h1>Binance" in _html(client, "/entities/币安")  # an alias names the same page
+    article = _html(client, f"/articles/{web_db.entity_article}")
+    assert 'id="entities"' in article and 'href="/entities/binance"' in article and 'href="/entities/tether"' in article
+    assert "$5 million" in article and "<script>document.body" not in article
+    assert client.get("/entities/no-such-entity-anywhere").status_code == 404
+    assert client.get("/entities?kind=planet").status_code == 422

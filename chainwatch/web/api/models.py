@@ -83,6 +83,21 @@ class Classification(BaseModel):
     status: str
 
 
+class EntityChip(BaseModel):
+    entity_id: str
+    name: str = Field(description="The canonical name.")
+    kind: str = Field(description="exchange | token | company | regulator | person | jurisdiction")
+    mentions: int = Field(description="How often the article names it (title and text).")
+
+
+class AmountOut(BaseModel):
+    surface: str = Field(description="The amount as written, e.g. '$116 million' or '1.2亿美元'.")
+    currency: str = Field(description="ISO 4217 code or a crypto ticker.")
+    amount: float | None = Field(description="The value in that currency.")
+    amount_usd: float | None = Field(description="Approximate US dollars (null for crypto without a fixed rate).")
+    mentions: int = Field(description="How often the article names it as written.")
+
+
 class ArticleOut(BaseModel):
     id: int
     title: str
@@ -100,6 +115,8 @@ class ArticleOut(BaseModel):
     labels: list[LabelDetail] = Field(description="Every label's score, positive ones first, with evidence.")
     classification: Classification | None
     story: Story
+    entities: list[EntityChip] = Field(description="Entities named, in order of first mention (see /entities).")
+    amounts: list[AmountOut] = Field(description="Money amounts named, in reading order.")
 
 
 class LabelOut(BaseModel):
@@ -168,3 +185,46 @@ class SourceOut(BaseModel):
     last_run_status: str | None
     error_kinds: list[ErrorKind] = Field(description="The latest run's errors by kind, most first.")
     runs: list[Run] = Field(description="The latest runs, newest first.")
+
+
+class EntityListItem(BaseModel):
+    entity_id: str
+    kind: str
+    name: str = Field(description="The canonical name.")
+    aliases: dict[str, list[str]] = Field(description="Other names by language: {'en': [...], 'zh': [...]}.")
+    articles: int = Field(description="Articles that name it (each article's latest extraction).")
+    stories: int
+    last_seen: datetime | None
+
+
+class EntityWeek(BaseModel):
+    iso_week: str
+    week_start: date = Field(description="Monday (UTC).")
+    articles: int
+    stories: int
+    sources: int
+
+
+class EntityArticleOut(BaseModel):
+    article_id: int
+    story_id: int
+    title: str
+    url: str
+    source_id: str
+    source_name: str
+    published_at: datetime | None
+    lang: str | None
+    mentions: int = Field(description="How often this article names the entity.")
+
+
+class EntityOut(BaseModel):
+    entity_id: str
+    kind: str
+    name: str
+    aliases: dict[str, list[str]]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    article_count: int = Field(description="Articles that name it.")
+    stories: int = Field(description="Stories that name it.")
+    weeks: list[EntityWeek] = Field(description="Mentions per ISO week, up to 26 weeks to the last mention.")
+    articles: list[EntityArticleOut] = Field(description="The newest articles that name it.")

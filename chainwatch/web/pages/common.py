@@ -15,6 +15,7 @@ NAV = (
     ("/search", "Search"),
     ("/digests", "Digests"),
     ("/labels", "Labels"),
+    ("/entities", "Entities"),
     ("/sources", "Sources"),
     ("/api/v1/docs", "API"),
 )
