@@ -35,15 +35,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, describe, machine  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-PARTS = ("crawl", "classify", "ingest", "digest", "search", "web")
-FULL = {"pages": 5000, "items": 512, "ingest_rows": 20_000, "rows": 1_000_000, "runs": 3, "repeat": 3}
-QUICK = {"pages": 300, "items": 64, "ingest_rows": 2_000, "rows": 20_000, "runs": 1, "repeat": 1}
+PARTS = ("crawl", "extract", "classify", "ingest", "digest", "search", "web")
+FULL = {
+    "extract_pages": 181,
+    "pages": 5000,
+    "items": 512,
+    "ingest_rows": 20_000,
+    "rows": 1_000_000,
+    "runs": 3,
+    "repeat": 3,
+}
+QUICK = {"extract_pages": 20, "pages": 300, "items": 64, "ingest_rows": 2_000, "rows": 20_000, "runs": 1, "repeat": 1}
 
 # (metric key, label, unit, format, part): the table, in order. Every key is in the JSON's "metrics".
 METRICS = (
     ("crawl_pages_per_s", "crawl: fetch, extract, dedup, store", "pages/s", "{:,.1f}", "crawl"),
     ("extraction_pages_per_s", "trafilatura only (defaults), same pages", "pages/s", "{:,.1f}", "crawl"),
     ("crawl_vs_extraction_ratio", "crawl / trafilatura-only", "ratio", "{:.2f}", "crawl"),
+    ("extract_f1", "body extraction F1, ScrapingHub benchmark", "F1", "{:.3f}", "extract"),
+    ("trafilatura_f1", "trafilatura alone (defaults), same pages", "F1", "{:.3f}", "extract"),
+    ("extract_pages_per_s", "body extraction (extract())", "pages/s", "{:,.1f}", "extract"),
+    ("trafilatura_pages_per_s", "trafilatura alone (defaults)", "pages/s", "{:,.1f}", "extract"),
     ("classify_items_per_s", "classification (mixed items)", "items/s", "{:,.1f}", "classify"),
     ("classify_long_items_per_s", "classification (256-token items)", "items/s", "{:,.1f}", "classify"),
     ("classify_peak_rss_mb", "classification peak memory (RSS)", "MB", "{:,.0f}", "classify"),
@@ -65,6 +77,14 @@ def commands(sizes: dict, out: Path) -> dict[str, list[str]]:
     return {
         "crawl": [py, "bench/bench_crawl.py", "--limit", str(sizes["pages"]), "--json", str(out / "crawl.json")]
         + (["--data", str(sizes["crawl_data"])] if sizes.get("crawl_data") else []),
+        "extract": [
+            py,
+            "bench/bench_extract.py",
+            "--limit",
+            str(sizes.get("extract_pages", 181)),
+            "--json",
+            str(out / "extract.json"),
+        ],
         "classify": [
             py,
             "bench/bench_classify.py",
@@ -123,6 +143,7 @@ def commands(sizes: dict, out: Path) -> dict[str, list[str]]:
 def workloads(sizes: dict, figures: dict) -> dict[str, str]:
     return {
         "crawl": f"local replay of {figures.get('crawl_article_pages', sizes['pages']):,} real news pages",
+        "extract": f"{figures.get('pages', sizes.get('extract_pages', 181))} pages of the ScrapingHub article benchmark",
         "classify": f"{sizes['items']:,} labelled items, {figures.get('classify_threads', 2)} threads",
         "ingest": f"{sizes['ingest_rows']:,} articles, batches of {figures.get('ingest_batch', 100)}",
         "digest": f"{sizes['rows']:,} articles, week of {figures.get('digest_items', '?'):,} items"

@@ -39,7 +39,7 @@ _EN_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{
 
 
 @lru_cache(maxsize=64)
-def _zone(name: str | None):
+def zone(name: str | None):
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -62,7 +62,7 @@ def not_future(dt: datetime | None, now: datetime | None = None) -> datetime | N
 
 def _localise(dt: datetime, tz: str | None) -> datetime:
     """Aware, keeping the offset the date was written with (the source's zone when it had none)."""
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=_zone(tz))
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=zone(tz))
 
 
 def _build(y, mo, d, h=None, mi=None, s=None, tz=None) -> datetime | None:
@@ -107,7 +107,7 @@ def _parse_chinese(text: str, tz: str | None, now: datetime) -> datetime | None:
     m = _CN_FULL.search(text)
     if m:
         return _build(*m.groups(), tz=tz)
-    local_now = now.astimezone(_zone(tz))
+    local_now = now.astimezone(zone(tz))
     m = _CN_RELATIVE.search(text)
     if m:
         n, unit = int(m.group(1)), m.group(2)
@@ -128,7 +128,7 @@ def _parse_chinese(text: str, tz: str | None, now: datetime) -> datetime | None:
         back = {"今天": 0, "昨天": 1, "前天": 2}[m.group(1)]
         day = local_now.date() - timedelta(days=back)
         at = time(int(m.group(2) or 0), int(m.group(3) or 0))
-        return datetime.combine(day, at, tzinfo=_zone(tz)).astimezone(UTC)
+        return datetime.combine(day, at, tzinfo=zone(tz)).astimezone(UTC)
     m = _CN_NO_YEAR.match(text)
     if m:
         # `03-23 10:15` on a news list means this year, or last year if that would be ahead of now
@@ -176,7 +176,7 @@ def parse_local(
     if dt is None:
         dt = _parse_chinese(text, tz, now)
         if dt is not None and dt.tzinfo is UTC:  # relative forms (3小时前) are computed in UTC
-            dt = dt.astimezone(_zone(tz))
+            dt = dt.astimezone(zone(tz))
     if dt is None:
         dt = _parse_english(text, tz)
     return _plausible(_localise(dt, tz), now) if dt is not None else None

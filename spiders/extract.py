@@ -28,7 +28,7 @@ from htmldate import find_date
 
 from chainwatch.contracts import Article
 from spiders.canonical import canonical_url, same_site
-from spiders.dates import find_date_in_text, not_future, parse_date
+from spiders.dates import find_date_in_text, not_future, parse_date, parse_local, zone
 from spiders.encoding import decode_html
 from spiders.metadata import clean_space, read_metadata
 from spiders.parsers import parser_for
@@ -201,10 +201,17 @@ def _drop_title_line(text: str, title: str) -> str:
 
 def _trafilatura_text(tree, url: str) -> str:
 
-    # fast: no readability/justext second opinions (several times slower; our own fallbacks below cover
-    # short results); favor_precision: keeps menus out (a real CoinDesk page otherwise starts with them).
+    # fast=False: the readability/justext second opinions recover bodies the first pass cuts short
+    # (F1 0.939 -> see docs/benchmarks.md, ScrapingHub set); favor_precision keeps menus out (a real
+    # CoinDesk page otherwise starts with them).
     doc = trafilatura.bare_extraction(
-        tree, url=url, fast=True, favor_precision=True, include_comments=False, include_tables=True, with_metadata=False
+        tree,
+        url=url,
+        fast=False,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
     )
     return (getattr(doc, "text", None) or "").strip() if doc is not None else ""
 
@@ -236,12 +243,17 @@ def printable(text: str, *, keep: str = "") -> str:
     return _UNPRINTABLE.sub(" ", text)
 
 
+# HTML comments left in the tree cut some bodies short in trafilatura (a comment between paragraphs
+# ends the text it collects), so they are dropped at parse time.
+_PARSER = lxml.html.HTMLParser(remove_comments=True)
+
+
 def _parse_tree(text: str):
     text = _CONTROL_CHARS.sub(" ", _XML_DECL.sub("", text, count=1))
     if "&#" in text:
         text = _CHAR_REF.sub(_harmless_ref, text)
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -319,13 +331,16 @@ def extract(
         extra["authors"] = meta.authors
     if parser_used:
         extra["parser"] = parser_used
+    published = not_future(site.get("published")) or _published(tree, meta, hints, tz)
+    if published is not None:
+        extra["published_day"] = published.date().isoformat()  # the publisher's own day, not UTC's
     return Article(
         url=url,
         canonical_url=canonical,
         source=src.id if src else (source or domain),
         title=title[:1000],
         text=text,
-        published=not_future(site.get("published")) or _published(tree, meta, hints, tz),
+        published=published.astimezone(UTC) if published else None,
         lang=detect_language(f"{title}\n{text}", fallback=lang_fallback),
         content_hash=content_hash(title, text),
         fetched_at=fetched_at,
@@ -388,21 +403,27 @@ def _main_text(tree, url: str, title: str, meta, hints: Hints) -> str:
 
 
 def _published(tree, meta, hints: Hints, tz: str) -> datetime | None:
+    """The publication date in the offset the publisher wrote it with (its own day: extra["published_day"])."""
     for raw in meta.published:
-        found = parse_date(raw, tz=tz)
+        found = parse_local(raw, tz=tz)
         if found:
             return found
+    in_text = find_date_in_text(tree.text_content()[:20000], tz=tz)
     return (
-        parse_date(hints.published, tz=tz)
-        or find_date_in_text(tree.text_content()[:20000], tz=tz)
+        parse_local(hints.published, tz=tz)
+        or (in_text.astimezone(zone(tz)) if in_text else None)
         or _htmldate(tree, tz)
     )
 
 
 def _htmldate(tree, tz: str) -> datetime | None:
-    try:
-        found = find_date(tree, extensive_search=False, original_date=True)
-    except Exception as exc:  # noqa: BLE001 (htmldate is a last resort; never fail a page on it)
-        log.debug("htmldate failed: %s", exc)
-        return None
-    return parse_date(found, tz=tz) if found else None
+    """htmldate's fast search, then its extensive one (dates in running text, URLs) when that finds nothing."""
+    for extensive in (False, True):
+        try:
+            found = find_date(tree, extensive_search=extensive, original_date=True)
+        except Exception as exc:  # noqa: BLE001 (htmldate is a last resort; never fail a page on it)
+            log.debug("htmldate failed: %s", exc)
+            return None
+        if found:
+            return parse_local(found, tz=tz)
+    return None

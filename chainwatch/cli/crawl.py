@@ -1,4 +1,4 @@
-"""`chainwatch` commands for the crawl area: crawl, extract, sources list|status, spider new."""
+"""`chainwatch` commands for the crawl area: crawl, import-warc, extract, sources list|status, spider new."""
 
 from __future__ import annotations
 
@@ -46,6 +46,17 @@ def register(app: typer.Typer) -> None:
 
         summary = crawl(source or None, run_id=run_id, replay_proxy=replay_proxy, refetch=refetch, progress=True)
         typer.echo(summary.line())
+
+    @app.command("import-warc")
+    def import_warc_cmd(
+        files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="WARC files (.warc or .warc.gz)."),
+    ) -> None:
+        """Import the registered sources' pages from WARC files (CC-NEWS and the like); safe to re-run."""
+        from spiders.warc import (
+            import_warc,  # slow to import (scrapy, trafilatura, datasketch): only when the command runs
+        )
+
+        typer.echo(import_warc(list(files), progress=True).line())
 
     @app.command("extract")
     def extract_cmd(
