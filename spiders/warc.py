@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,12 +21,13 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 
 from chainwatch import db
+from chainwatch.contracts import Article
 from chainwatch.errors import ChainWatchError
 from chainwatch.storage.articles import stored_urls, upsert_articles
 from chainwatch.storage.sources import sync_sources
 from chainwatch.storage.stories import StoryIndex
 from spiders.canonical import canonical_url
-from spiders.extract import extract
+from spiders.extract import ExtractionFailure, extract
 from spiders.registry import Source, load_sources
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class WarcSummary:
         )
 
 
-def source_for_host(sources: list[Source]):
+def source_for_host(sources: list[Source]) -> Callable[[str], Source | None]:
     """host -> the registered source it belongs to (the longest matching domain wins)."""
     domains = sorted(((d, s) for s in sources for d in s.allowed_domains), key=lambda x: -len(x[0]))
 
@@ -66,7 +67,7 @@ def source_for_host(sources: list[Source]):
     return find
 
 
-def _pages(paths: Iterable[Path]):
+def _pages(paths: Iterable[Path]) -> Iterator[tuple[str, bytes, str] | None]:
     """(url, body, content type) of every HTTP 200 response record."""
     for path in paths:
         try:
@@ -94,7 +95,7 @@ def import_warc(paths: list[Path], *, database_url: str | None = None, progress:
         sync_sources(cur, sources)
     conn = db.connect(url)
     stored: dict[str, set[str]] = {}
-    batch: list = []
+    batch: list[Article] = []
     try:
         with conn, conn.cursor() as cur:
             stories = StoryIndex.load(cur)
@@ -139,7 +140,7 @@ def import_warc(paths: list[Path], *, database_url: str | None = None, progress:
                 summary.skipped += 1
                 continue
             article = extract(body, page_url, source=source, content_type=ctype)
-            if not article:
+            if isinstance(article, ExtractionFailure):
                 summary.not_extracted += 1
                 log.info("%s: %s: %s", source.id, article.kind, page_url)
                 continue
