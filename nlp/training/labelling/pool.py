@@ -7,8 +7,10 @@ are derived from the row / key position in the read-only source files.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
@@ -30,14 +32,26 @@ SOURCES = {
     "uglydog-test": ("UglyDogIsDog/Blockchain-News-Classification", "test.json"),
     "uglydog-dev": ("UglyDogIsDog/Blockchain-News-Classification", "dev.json"),
     "8btc": ("jojojolin/8btc_scraper", "btc.csv"),
+    # round 5: the English news above had run out of unread manipulation, phishing and bubble stories
+    "cryptonews-headlines": ("SahandNZ/cryptonews-articles-with-price-momentum-labels", "data/raw/cryptonews/url.csv"),
+    "rss-cfta": ("mlalma/CFTA", "CFTA-Lib-RSSFeedFetcher/test/resources"),
 }
+# the crypto news feeds of rss-cfta (rsstypeparser_4.rss is TechCrunch, a non-crypto control)
+RSS_FEEDS = (
+    "rssfeedparser_1",
+    "rssfeedparser_3",
+    "rssfeedparser_4",
+    "rssfeedparser_5",
+    "rssfeedparser_6",
+    "rssfeedparser_7",
+)
 
 MAX_TEXT = 1500
 
 
 def _dir(repo: str) -> Path:
     owner_repo = repo.replace("/", "__")
-    for top in ("news", "news_zh", "regulation", "labeled"):
+    for top in ("news", "news_zh", "regulation", "labeled", "rss"):
         p = DATA / top / owner_repo
         if p.exists():
             return p
@@ -145,6 +159,24 @@ def load_pool() -> dict[str, dict]:
         for i, r in enumerate(csv.DictReader(f)):
             t = _clean(r["文章名称"])
             add(_item("8btc", i, t, t, "zh", f"row{i}"))
+
+    repo, path = SOURCES["cryptonews-headlines"]
+    with open(_dir(repo) / path, encoding="utf-8", newline="") as f:
+        titles: set[str] = set()
+        for i, r in enumerate(csv.DictReader(f)):
+            if r["title"] in titles:  # the file lists many headlines several times
+                continue
+            titles.add(r["title"])
+            add(_item("cryptonews-headlines", i, r["title"], r["title"], "en", f"row{i}"))
+
+    repo, path = SOURCES["rss-cfta"]
+    for feed in RSS_FEEDS:
+        root = ET.parse(_dir(repo) / path / f"{feed}.rss").getroot()
+        for n, el in enumerate(root.iter("item")):
+            title = re.sub(r"<[^>]+>", " ", el.findtext("title") or "")
+            body = el.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or el.findtext("description") or ""
+            body = html.unescape(re.sub(r"<[^>]+>", " ", body))
+            add(_item("rss-cfta", f"{feed}.{n}", html.unescape(title), body or title, "en", f"{feed}.rss/item{n}"))
     return pool
 
 
