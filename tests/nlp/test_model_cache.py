@@ -74,3 +74,14 @@ def test_conversion_step_runs_in_a_child_process(monkeypatch, tmp_path):
 def test_a_failing_conversion_step_is_a_clear_error(tmp_path):
     with pytest.raises(model_cache.ModelBuildError, match="quantize"):
         model_cache._in_child("quantize", str(tmp_path / "missing.onnx"), str(tmp_path / "out.onnx"))
+
+
+def test_the_cache_folder_changes_with_the_converter(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHAINWATCH_HOME", str(tmp_path))
+    before = model_cache.transformers_folder()
+    model_cache.converter_fingerprint.cache_clear()
+    monkeypatch.setattr(model_cache, "CONVERTER_PACKAGES", (*model_cache.CONVERTER_PACKAGES, "numpy"))
+    try:
+        assert model_cache.transformers_folder() != before  # another numpy would give another cache
+    finally:
+        model_cache.converter_fingerprint.cache_clear()
