@@ -41,7 +41,7 @@ def main() -> None:
         article = extract(body, url)
         if not article or article.published is None:
             return None
-        return article.extra.get("published_day")
+        return article.published_day.isoformat() if article.published_day else None
 
     runs = {
         "chainwatch": day_ours,

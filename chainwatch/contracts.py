@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass
@@ -23,6 +23,9 @@ class Article:
     fetched_at: datetime  # timezone-aware UTC
     lead: str | None = None  # summary / first paragraph
     story_id: int | None = None  # near-duplicate cluster, assigned at storage time
+    # The publisher's own calendar day of `published` (2020-02-15T07:00+09:00 is the 15th, though UTC's 14th):
+    # what a page shows where only a date is shown.
+    published_day: date | None = None
     extra: dict = field(default_factory=dict)  # per-source metadata (authors, tags); not stored as columns
 
 

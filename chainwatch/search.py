@@ -70,10 +70,19 @@ class SearchHit:
     snippet: str
     labels: list[str] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)  # each label's probability, in the order of labels
+    published_day: date | None = None  # the publisher's own day (articles.published_day), shown as the date
+
+    @property
+    def day(self) -> date | None:
+        """The date to show: the publisher's own day, else the UTC day of published_at."""
+        if self.published_day is not None or self.published_at is None:
+            return self.published_day
+        return self.published_at.astimezone(UTC).date()
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["published_at"] = self.published_at.isoformat() if self.published_at else None
+        d["published_day"] = self.day.isoformat() if self.day else None
         return d
 
 
@@ -380,7 +389,7 @@ def search_page(
             conn.close()
 
     hits = []
-    for aid, title, url, src, published, lng, rank, headline, labels, zh_text, scores in rows:
+    for aid, title, url, src, published, lng, rank, day, headline, labels, zh_text, scores in rows:
         snippet = headline or ""
         if zh_text and groups and _START not in snippet:
             snippet = _zh_snippet(zh_text, groups) or snippet
@@ -396,6 +405,7 @@ def search_page(
                 snippet=" ".join(snippet.split()),
                 labels=list(labels or []),
                 scores=[float(p) for p in scores or []],
+                published_day=day,
             )
         )
     return SearchResults(hits, len(ids), len(ids) >= POOL)

@@ -147,9 +147,17 @@ def parse_date(
     return local.astimezone(UTC) if local is not None else None
 
 
-def local_day(value: datetime | None) -> date | None:
-    """The publisher's own calendar day of a parse_local result (2020-02-15T07:00+09:00 is the 15th)."""
-    return value.date() if value is not None else None
+def local_day(value: datetime | None, tz: str | None = None) -> date | None:
+    """The publisher's own calendar day of a parse_local result (2020-02-15T07:00+09:00 is the 15th).
+
+    An offset other than zero is the zone the publisher wrote in, and its day is kept. A UTC stamp
+    (`Z`, an epoch from a JSON API) says nothing about the publisher, so it is read in the source's
+    zone `tz` (a Shanghai outlet's 23:30Z is 07:30 on the next day there)."""
+    if value is None:
+        return None
+    if tz and value.utcoffset() == timedelta(0):
+        value = value.astimezone(zone(tz))
+    return value.date()
 
 
 def parse_local(

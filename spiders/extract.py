@@ -28,7 +28,7 @@ from htmldate import find_date
 
 from chainwatch.contracts import Article
 from spiders.canonical import canonical_url, same_site
-from spiders.dates import find_date_in_text, not_future, parse_date, parse_local, zone
+from spiders.dates import find_date_in_text, local_day, not_future, parse_local, zone
 from spiders.encoding import decode_html
 from spiders.metadata import clean_space, read_metadata
 from spiders.parsers import parser_for
@@ -332,8 +332,6 @@ def extract(
     if parser_used:
         extra["parser"] = parser_used
     published = not_future(site.get("published")) or _published(tree, meta, hints, tz)
-    if published is not None:
-        extra["published_day"] = published.date().isoformat()  # the publisher's own day, not UTC's
     return Article(
         url=url,
         canonical_url=canonical,
@@ -341,6 +339,7 @@ def extract(
         title=title[:1000],
         text=text,
         published=published.astimezone(UTC) if published else None,
+        published_day=local_day(published, tz),
         lang=detect_language(f"{title}\n{text}", fallback=lang_fallback),
         content_hash=content_hash(title, text),
         fetched_at=fetched_at,
@@ -373,13 +372,15 @@ def extract_inline(
     text = _drop_title_line(text, title)
     lead = clean_space(_plain(hints.summary).split("\n")[0]) or text.split("\n")[0]
     domain = (urlsplit(url).hostname or "").removeprefix("www.")
+    published = parse_local(hints.published, tz=tz)
     return Article(
         url=url,
         canonical_url=canonical,
         source=src.id if src else domain,
         title=title[:1000],
         text=text,
-        published=parse_date(hints.published, tz=tz),
+        published=published.astimezone(UTC) if published else None,
+        published_day=local_day(published, tz),
         lang=detect_language(f"{title}\n{text}", fallback=src.lang if src else None),
         content_hash=content_hash(title, text),
         fetched_at=fetched_at or datetime.now(UTC),
@@ -403,7 +404,7 @@ def _main_text(tree, url: str, title: str, meta, hints: Hints) -> str:
 
 
 def _published(tree, meta, hints: Hints, tz: str) -> datetime | None:
-    """The publication date in the offset the publisher wrote it with (its own day: extra["published_day"])."""
+    """The publication date in the offset the publisher wrote it with (its own day: Article.published_day)."""
     for raw in meta.published:
         found = parse_local(raw, tz=tz)
         if found:

@@ -31,7 +31,7 @@ def render_table(hits) -> str:
     # every field that came from a page or a URL goes through _clip or terminal_safe
     lines = [f"{'#':>3}  {'rank':>6}  {'published':<10}  {'source':<16}  {'lang':<4}  title"]
     for i, h in enumerate(hits, 1):
-        published = h.published_at.strftime("%Y-%m-%d") if h.published_at else "-"
+        published = h.day.isoformat() if h.day else "-"
         lines.append(
             f"{i:>3}  {h.rank:>6.3f}  {published:<10}  {_clip(h.source, 16):<16}  {h.lang or '-':<4}  "
             f"{_clip(h.title, 90)}"

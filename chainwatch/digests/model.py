@@ -51,7 +51,7 @@ class StoryLink:
     source_name: str
     title: str
     url: str
-    published_at: datetime | None
+    published_day: date | None  # the publisher's own day (articles.published_day, else UTC's)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ Everything scraped (titles, evidence, names, URLs) is untrusted:
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -83,7 +83,7 @@ def noun(n: int | float, singular: str, plural: str | None = None) -> str:
     return singular if n == 1 else (plural or singular + "s")
 
 
-def day(moment: datetime | None) -> str:
+def day(moment: date | None) -> str:
     return f"{moment:%d %b}" if moment else ""
 
 

@@ -15,17 +15,19 @@ from chainwatch.storage.stories import StoryIndex, signature
 from chainwatch.textsearch import has_cjk, zh_tokens
 
 _UPSERT = """
-INSERT INTO articles (url, canonical_url, source_id, title, lead, text, published_at, fetched_at,
-                      lang, content_hash, minhash, zh_tokens)
+INSERT INTO articles (url, canonical_url, source_id, title, lead, text, published_at, published_day,
+                      fetched_at, lang, content_hash, minhash, zh_tokens)
 VALUES %s
 ON CONFLICT (canonical_url) DO UPDATE SET
     url = EXCLUDED.url, title = EXCLUDED.title, lead = EXCLUDED.lead, text = EXCLUDED.text,
     published_at = coalesce(EXCLUDED.published_at, articles.published_at),
+    published_day = coalesce(EXCLUDED.published_day, articles.published_day),
     fetched_at = EXCLUDED.fetched_at, lang = EXCLUDED.lang, content_hash = EXCLUDED.content_hash,
     minhash = EXCLUDED.minhash, zh_tokens = EXCLUDED.zh_tokens, updated_at = now()
 WHERE (articles.content_hash, articles.lead, articles.lang)
           IS DISTINCT FROM (EXCLUDED.content_hash, EXCLUDED.lead, EXCLUDED.lang)
    OR (EXCLUDED.published_at IS NOT NULL AND articles.published_at IS DISTINCT FROM EXCLUDED.published_at)
+   OR (EXCLUDED.published_day IS NOT NULL AND articles.published_day IS DISTINCT FROM EXCLUDED.published_day)
 RETURNING id, canonical_url, story_id, (xmax = 0) AS inserted
 """
 
@@ -64,6 +66,7 @@ def upsert_articles(cur, articles: list, *, stories=None) -> UpsertResult:
             a.lead,
             a.text,
             a.published,
+            a.published_day,
             a.fetched_at,
             a.lang,
             a.content_hash,

@@ -246,6 +246,7 @@ def test_cli_json(ids, monkeypatch, capsys):
         "url",
         "source",
         "published_at",
+        "published_day",
         "lang",
         "rank",
         "snippet",
@@ -254,6 +255,7 @@ def test_cli_json(ids, monkeypatch, capsys):
     }
     assert len(rows[0]["scores"]) == len(rows[0]["labels"])
     datetime.fromisoformat(rows[0]["published_at"])
+    date.fromisoformat(rows[0]["published_day"])
 
 
 def test_cli_csv(ids, monkeypatch, capsys):

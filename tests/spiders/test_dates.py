@@ -78,3 +78,13 @@ def test_the_publishers_own_day_is_kept():
     assert local_day(parse_local("2021年03月23日 07:15", tz="Asia/Shanghai")) == date(2021, 3, 23)
     assert local_day(parse_local("2024-01-02", tz="Asia/Hong_Kong")) == date(2024, 1, 2)
     assert parse_local("2999-01-01") is None
+
+
+def test_a_utc_stamp_is_read_in_the_sources_zone():
+    from spiders.dates import local_day, parse_local
+
+    # an epoch or `Z` stamp from a Shanghai outlet's JSON API: 23:30 UTC is 07:30 the next day there
+    assert local_day(parse_local("2021-03-22T23:30:00Z"), "Asia/Shanghai") == date(2021, 3, 23)
+    assert local_day(parse_local("2021-03-22T23:30:00Z"), "UTC") == date(2021, 3, 22)
+    # a written offset is the publisher's own and wins over the source's zone
+    assert local_day(parse_local("2020-02-15T07:00+09:00"), "America/New_York") == date(2020, 2, 15)
