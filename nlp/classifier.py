@@ -105,6 +105,22 @@ class Classifier:
     def labels(self) -> list[str]:
         return [self.heads.labels[j] for j in self.scored]
 
+    @property
+    def embedding_version(self) -> str:
+        """Names the vectors `embed` (and predict's extra["lead_vector"]) give: same name, comparable vectors."""
+        e = self.info.encoder
+        return f"{e['name']}-l{e['layers']}-t{e['max_tokens']}-lead{e['lead_tokens']}"
+
+    def embed(self, items: list[ClassifierInput]) -> list[np.ndarray | None]:
+        """Each item's lead vector (see `lead_vector`), None where it cannot be read or encoded:
+        the same vector `predict` gives, for items classified before it gave one."""
+        prepared = [prepare(it.title, it.text, it.lang) for it in items]
+        readable = [i for i, p in enumerate(prepared) if p.readable]
+        got = dict(zip(readable, self._encode_each([prepared[i] for i in readable])))
+        return [
+            lead_vector(enc) if isinstance(enc, Encoded) else None for enc in (got.get(i) for i in range(len(items)))
+        ]
+
     def features(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
         return features.build(vectors, texts, self.feature_labels, self.info.keyword_weight)
 
@@ -168,7 +184,7 @@ class Classifier:
             self.version,
             status,
             "; ".join(notes) or None,
-            extra={"tokens": enc.tokens_read},
+            extra={"tokens": enc.tokens_read, "lead_vector": lead_vector(enc)},
         )
 
     def _evidence(self, prep: PreparedText, enc: Encoded, positive: list[str]) -> dict[str, str]:
@@ -193,6 +209,13 @@ class Classifier:
                     chosen.append(int(k))
             out[lid] = " … ".join(sentences[k][:EVIDENCE_MAX_CHARS] for k in sorted(chosen))
         return out
+
+
+def lead_vector(enc: Encoded) -> np.ndarray:
+    """The lead pooling (E5 prefix, title and about a sentence; L2-normalised, float32): what an
+    item is about, comparable across English and Chinese, used to link stories across languages."""
+    hidden = enc.vector.shape[0]
+    return np.ascontiguousarray(enc.features[hidden : 2 * hidden], dtype=np.float32)
 
 
 def read_model(model_dir: Path | str | None = None) -> tuple[Heads, ModelInfo]:

@@ -32,9 +32,9 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
 
 
 # Each area module registers its commands; imported here, after `app` exists.
-from chainwatch.cli import alerts, crawl, db, digest, entities, nlp, pipeline, search, web  # noqa: E402
+from chainwatch.cli import alerts, crawl, db, digest, entities, nlp, pipeline, search, stories, web  # noqa: E402
 
-for _area in (db, crawl, nlp, entities, digest, search, alerts, pipeline, web):
+for _area in (db, crawl, nlp, entities, stories, digest, search, alerts, pipeline, web):
     _area.register(app)
 
 

@@ -1,5 +1,6 @@
 """Classify the articles in the database that the current model version has not classified yet,
-then extract their entities (chainwatch.entities), so the run leaves both for the alert rules.
+then extract their entities (chainwatch.entities) and link stories across languages and sources
+(chainwatch.runners.stories), so the run leaves all three for the alert rules.
 
 Reading, predicting and writing happen batch by batch (keyset paging by article id), each write in its
 own short transaction, so a crawler can keep inserting meanwhile and an interrupted run loses at most
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from chainwatch import db, taxonomy
 from chainwatch.entities.pipeline import ExtractSummary, extract_pending
+from chainwatch.runners.stories import LinkSummary, link_stories, store_vectors
 from chainwatch.storage import classifications as store
 from chainwatch.storage.labels import sync_labels
 from nlp.classifier import load_classifier
@@ -37,6 +39,7 @@ class ClassifySummary:
     per_label: dict[str, int] = field(default_factory=dict)  # label -> positive articles in this run
     seconds: float = 0.0
     entities: ExtractSummary | None = None  # the entity extraction that ends every classify run
+    stories: LinkSummary | None = None  # ... and the story linking after it
 
     @property
     def items_per_second(self) -> float:
@@ -47,7 +50,7 @@ class ClassifySummary:
             f"classified {self.classified} articles with {self.model_version} in {self.seconds:.1f} s "
             f"({self.items_per_second:.0f}/s): ok {self.ok}, truncated {self.truncated}, empty {self.empty}, "
             f"error {self.error}; {self.positives} positive labels"
-        ) + (f"\n{self.entities.line()}" if self.entities else "")
+        ) + "".join(f"\n{part.line()}" for part in (self.entities, self.stories) if part)
 
 
 def classify_pending(
@@ -84,6 +87,8 @@ def classify_pending(
         outputs = clf.predict(batch)
         with db.transaction(url) as cur:
             store.store_outputs(cur, outputs)
+            # the encoder's lead vector comes with each output: kept for linking stories, no second pass
+            store_vectors(cur, clf.embedding_version, [(int(o.id), o.extra.get("lead_vector")) for o in outputs])
         for out in outputs:
             setattr(summary, out.status, getattr(summary, out.status) + 1)
             per_label.update(out.labels)
@@ -102,6 +107,8 @@ def classify_pending(
     # Entities are part of the classify run: every article classified here (and any article the
     # current extractor version has not read) has its entities before alert rules look at it.
     summary.entities = extract_pending(database_url=url)
+    # Stories are linked across languages once entities exist (they are part of the evidence).
+    summary.stories = link_stories(database_url=url, classifier=clf)
     summary.per_label = dict(per_label.most_common())
     summary.seconds = round(time.monotonic() - started, 2)
     log.info(summary.line())
