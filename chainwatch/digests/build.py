@@ -21,6 +21,7 @@ from chainwatch.errors import ChainWatchError
 from chainwatch.files import write_atomic
 from chainwatch.mail import send as send_mail
 from chainwatch.storage import digests as digests_table
+from chainwatch.storage import story_links
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def read_digest(week: IsoWeek, database_url: str, *, now: datetime | None = None
                 digest.new_entities = fetch.new_entities(cur, week, window_weeks=NEW_WINDOW_WEEKS)
                 digest.label_entities = fetch.label_entities(cur, week, ENTITIES_PER_LABEL)
                 digest.new_sources = fetch.new_sources(cur, week)
+                digest.regulator_lag = story_links.lag_summary(cur, week.start, week.end)
     except _SCHEMA_MISSING as exc:
         raise _schema_error() from exc
     finally:

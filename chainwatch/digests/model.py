@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from chainwatch.digests.weeks import IsoWeek
+from chainwatch.storage.story_links import LagSummary
 from chainwatch.taxonomy import Label
 
 
@@ -141,6 +142,7 @@ class Digest:
     new_sources: list[NewSource] = field(default_factory=list)
     source_health: list[SourceWeek] = field(default_factory=list)
     model_versions: list[str] = field(default_factory=list)
+    regulator_lag: LagSummary | None = None  # releases of the week that the press reported (view regulator_lag)
     summary: list[str] = field(default_factory=list)
 
     @property

@@ -84,6 +84,10 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
+def _hours(hours: float) -> str:
+    return f"{hours:.1f} h" if abs(hours) < 48 else f"{hours / 24:.1f} days"
+
+
 def headline(d: Digest) -> list[str]:
     """A few plain sentences built from the numbers (scraped titles stay raw: templates escape)."""
     t = d.totals
@@ -129,6 +133,14 @@ def headline(d: Digest) -> list[str]:
         names = [e.name for e in d.new_entities[:5]] + [s.source_name for s in d.new_sources[:3]]
         more = len(d.new_entities) + len(d.new_sources) - len(names)
         text.append("First seen this week: " + ", ".join(names) + (f" and {more} more" if more > 0 else "") + ".")
+    lag = d.regulator_lag
+    if lag and lag.stories and lag.median_hours is not None:
+        text.append(
+            f"Regulator lag: the press's first report came a median {_hours(lag.median_hours)} after the release "
+            f"({_plural(lag.stories, 'release')} of this week with press reports"
+            + (f"; in {lag.press_first} the press was first" if lag.press_first else "")
+            + ")."
+        )
     problems = [s for s in d.source_health if s.status in ("failing", "degraded")]
     if problems:
         text.append(

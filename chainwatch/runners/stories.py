@@ -83,6 +83,7 @@ def _signals(row: store.SignalRow, means: dict[str, np.ndarray]) -> Signals:
         row.dated,
         row.official,
         row.lang,
+        row.source_id,
         centred(np.frombuffer(row.vector, dtype="<f4"), row.lang, means),
         frozenset(row.entities),
         amount_keys(row.amounts),

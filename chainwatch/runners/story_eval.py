@@ -14,6 +14,8 @@ from chainwatch.stories import evaluation
 from chainwatch.stories.linking import Signals, amount_keys, centred, centroids
 from nlp.classifier import Classifier, load_classifier
 
+UNKNOWN_OUTLET = "uglydog"  # the UglyDogIsDog passages do not say which outlet published them
+
 
 def _dated(value: str | None) -> datetime | None:
     if not value:
@@ -42,6 +44,7 @@ def item_signals(items: dict[str, dict[str, Any]], classifier: Classifier) -> di
             _dated(item.get("date")),
             bool(item["official"]),
             item["lang"],
+            None if item["outlet"] == UNKNOWN_OUTLET else item["outlet"],
             centred(vector, item["lang"], means),
             frozenset(m.entity_id for m in mentions if m.entity_id),
             amount_keys(m.usd_value for m in mentions if m.usd_value is not None),

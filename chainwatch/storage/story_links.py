@@ -31,6 +31,7 @@ class SignalRow:
     article_id: int
     story_id: int
     dated: datetime
+    source_id: str
     official: bool
     lang: str | None
     vector: bytes
@@ -103,8 +104,8 @@ def next_unlinked(
 def window_signals(cur: Cursor, encoder: str, start: datetime, end: datetime) -> list[SignalRow]:
     cur.execute(statement("stories", "window_signals"), {"encoder": encoder, "start": start, "end": end})
     return [
-        SignalRow(int(i), int(s), d, bool(o), lang, bytes(v), tuple(e), tuple(Decimal(x) for x in m))
-        for i, s, d, o, lang, v, e, m in cur.fetchall()
+        SignalRow(int(i), int(s), d, src, bool(o), lang, bytes(v), tuple(e), tuple(Decimal(x) for x in m))
+        for i, s, d, src, o, lang, v, e, m in cur.fetchall()
     ]
 
 

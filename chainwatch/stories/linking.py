@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 CENTROIDS = Path(__file__).with_name("data") / "centroids.npz"
+CODE_VERSION = "2"  # bump when the rule's code changes (2: never within one source)
 MIN_AMOUNT_USD = Decimal(10_000)  # smaller sums ("$5 fee") are too common to say anything
 
 
@@ -62,7 +63,7 @@ RULE = Rule(threshold=0.5, entity_weight=0.1, amount_weight=0.0)
 
 def linker_version(rule: Rule, path: Path = CENTROIDS) -> str:
     """The rule and the centroids it centres with: a change to either checks every article again."""
-    return f"{rule.version}-c{hashlib.sha1(path.read_bytes()).hexdigest()[:8]}"
+    return f"{rule.version}-c{hashlib.sha1(path.read_bytes()).hexdigest()[:8]}-v{CODE_VERSION}"
 
 
 class NoCentroids(LookupError):
@@ -99,6 +100,7 @@ class Signals:
     published: datetime | None  # None: unknown, never outside the window
     official: bool
     lang: str | None
+    source: str | None  # None: unknown, never the same as another's
     vector: np.ndarray  # centred and L2-normalised (see `centred`)
     entities: frozenset[str]
     amounts: frozenset[Decimal]  # USD values, see amount_key
@@ -160,11 +162,17 @@ def compare(a: Signals, b: Signals, rule: Rule, specificity: Specificity) -> Ver
 def best_link(
     article: Signals, candidates: Sequence[Signals], rule: Rule, specificity: Specificity
 ) -> tuple[Signals, Verdict] | None:
-    """The candidate of another story, inside the window, that scores highest at or above the
-    threshold (ties: the earlier article), or None."""
+    """The candidate of another story and another source, inside the window, that scores highest
+    at or above the threshold (ties: the earlier article), or None.
+
+    Never within one source: a source's own items read alike by template (a regulator's releases,
+    an outlet's daily market report), and its copies of one item are near-duplicates, which the
+    crawl's MinHash stories already join."""
     best: tuple[Signals, Verdict] | None = None
     for other in candidates:
         if other.story_id == article.story_id or other.article_id == article.article_id:
+            continue
+        if article.source is not None and article.source == other.source:
             continue
         if not within_window(article, other, rule):
             continue

@@ -60,3 +60,31 @@ def test_percent_change_wording():
     assert summary.percent_change(12, 10) == "up 20% on the week before (10)"
     assert summary.percent_change(5, 10) == "down 50% on the week before (10)"
     assert summary.percent_change(4, 0) == "none the week before"
+
+
+def _week_with_items(lag):
+    from chainwatch.storage.story_links import LagSummary
+
+    week = IsoWeek(2026, 10)
+    return Digest(
+        week=week,
+        generated_at=datetime(2026, 11, 25, tzinfo=UTC),
+        trend_weeks=week.window(12),
+        totals=WeekTotals(items=4, stories=3, sources=2),
+        previous_items=4,
+        items_trend=(4,) * 12,
+        labels=summary.label_weeks(taxonomy.load(), week.window(12), {}, {}, (4,) * 12),
+        regulator_lag=None if lag is None else LagSummary(*lag),
+    )
+
+
+def test_regulator_lag_line_only_when_a_release_was_reported():
+    line = [x for x in summary.headline(_week_with_items((3, 20.0, 1, 1, 30.0))) if x.startswith("Regulator lag")]
+    assert line == [
+        "Regulator lag: the press's first report came a median 20.0 h after the release "
+        "(3 releases of this week with press reports; in 1 the press was first)."
+    ]
+    days = summary.headline(_week_with_items((1, 72.0, 0, 0, None)))
+    assert "a median 3.0 days after the release (1 release of this week with press reports)." in " ".join(days)
+    for lag in (None, (0, None, 0, 0, None)):
+        assert not any(x.startswith("Regulator lag") for x in summary.headline(_week_with_items(lag)))

@@ -29,13 +29,14 @@ def _unit(*xs: float) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def _s(i: int, vector, *, story=None, days=0, official=False, entities=(), amounts=()) -> Signals:
+def _s(i: int, vector, *, story=None, days=0, official=False, entities=(), amounts=(), source=None) -> Signals:
     return Signals(
         i,
         story or i,
         DAY + timedelta(days=days),
         official,
         "en",
+        source or f"source{i}",
         vector,
         frozenset(entities),
         amount_keys(Decimal(a) for a in amounts),
@@ -63,7 +64,7 @@ def test_window_is_wider_between_a_release_and_the_press():
     assert not within_window(press, later_press, RULE)
     assert within_window(press, release, RULE)
     assert not within_window(press, _s(4, _unit(1, 0), days=8, official=True), RULE)
-    undated = Signals(5, 5, None, False, "en", _unit(1, 0), frozenset(), frozenset())
+    undated = Signals(5, 5, None, False, "en", None, _unit(1, 0), frozenset(), frozenset())
     assert within_window(press, undated, RULE)
 
 
@@ -86,6 +87,10 @@ def test_best_link_skips_its_own_story_and_picks_the_highest_score():
     far = _s(4, _unit(0, 1))
     found = best_link(me, [same_story, close, closer, far], RULE, Specificity([]))
     assert found is not None and found[0].article_id == 3
+    # the closest article of its own source is never a link (templated releases, daily reports)
+    own = _s(6, _unit(1, 0), source="source5")
+    found = best_link(me, [own, close], RULE, Specificity([]))
+    assert found is not None and found[0].article_id == 2
     assert best_link(me, [same_story, far], RULE, Specificity([])) is None
 
 
