@@ -35,8 +35,30 @@ class RegistryError(ChainWatchError):
 
 @dataclass(frozen=True)
 class Listing:
-    url: str
+    url: str  # in `archives`, a template: {year}, {month}, {day} (format specs allowed: {month:02d})
     links: str  # CSS selector for article links; an XPath when it starts with "/" or "("
+    next: str | None = None  # selector of the link to the next (older) page; only `chainwatch backfill` follows it
+
+    @classmethod
+    def from_dict(cls, item, origin: str, *, archive: bool = False) -> Listing:
+        if not isinstance(item, dict) or not item.get("url") or not item.get("links"):
+            raise RegistryError(f"{origin}: each listing and archive needs `url` and `links` (a CSS/XPath selector)")
+        unknown = set(item) - {"url", "links", "next"}
+        if unknown:
+            raise RegistryError(f"{origin}: unknown listing field(s) {', '.join(sorted(unknown))}")
+        listing = cls(url=item["url"], links=item["links"], next=item.get("next") or None)
+        if archive:
+            if "{year" not in listing.url:
+                raise RegistryError(f"{origin}: archive url {listing.url!r} needs a {{year}} placeholder")
+            try:
+                listing.page_for(2020, 1, 2)
+            except (KeyError, ValueError, IndexError) as exc:
+                raise RegistryError(f"{origin}: archive url {listing.url!r}: bad placeholder ({exc})") from exc
+        return listing
+
+    def page_for(self, year: int, month: int = 1, day: int = 1) -> str:
+        """An archive template's page for a date (`https://x.example/{year}/{month:02d}/` -> .../2024/03/)."""
+        return self.url.format(year=year, month=month, day=day)
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,7 @@ class Source:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listings: tuple[Listing, ...] = ()
+    archives: tuple[Listing, ...] = ()  # date archive pages, walked by `chainwatch backfill` only
     apis: tuple[ApiEndpoint, ...] = ()
     allowed_domains: tuple[str, ...] = ()  # always includes domain and the entry pages' hosts
     ports: tuple[int, ...] = ()  # besides 80 and 443; always includes the entry pages' ports
@@ -123,6 +146,7 @@ class Source:
         data = asdict(self)
         data["feeds"], data["sitemaps"] = list(self.feeds), list(self.sitemaps)
         data["listings"] = [asdict(lst) for lst in self.listings]
+        data["archives"] = [asdict(lst) for lst in self.archives]
         data["apis"] = [api.to_dict() for api in self.apis]
         data["allowed_domains"] = list(self.allowed_domains)
         data["ports"] = list(self.ports)
@@ -140,12 +164,11 @@ class Source:
         values = dict(data)
         values["feeds"] = tuple(values.get("feeds") or ())
         values["sitemaps"] = tuple(values.get("sitemaps") or ())
-        listings = []
-        for item in values.get("listings") or ():
-            if not isinstance(item, dict) or not item.get("url") or not item.get("links"):
-                raise RegistryError(f"{origin}: each listing needs `url` and `links` (a CSS/XPath selector)")
-            listings.append(Listing(url=item["url"], links=item["links"]))
+        listings = [Listing.from_dict(item, origin) for item in values.get("listings") or ()]
         values["listings"] = tuple(listings)
+        values["archives"] = tuple(
+            Listing.from_dict(item, origin, archive=True) for item in values.get("archives") or ()
+        )
         values["apis"] = tuple(ApiEndpoint.from_dict(item, origin) for item in values.get("apis") or ())
         if "kind" not in data:
             values["kind"] = (
@@ -164,11 +187,12 @@ class Source:
             *values["feeds"],
             *values["sitemaps"],
             *(lst.url for lst in listings),
+            *(lst.page_for(2020) for lst in values["archives"]),
             *(api.url for api in values["apis"]),
         ]:
             hosts.append((urlsplit(url).hostname or "").removeprefix("www."))
         values["allowed_domains"] = tuple(dict.fromkeys(h for h in hosts if h))
-        values["ports"] = _ports(values.get("ports") or (), values, listings, origin)
+        values["ports"] = _ports(values.get("ports") or (), values, [*listings, *values["archives"]], origin)
         source = cls(**values)
         source.validate(origin)
         return source
@@ -183,7 +207,7 @@ class Source:
         if not self.entry_urls:
             raise RegistryError(f"{origin}: needs at least one feed, sitemap, listing or api")
 
-        for url in self.entry_urls:
+        for url in [*self.entry_urls, *(archive.page_for(2020) for archive in self.archives)]:
             if urlsplit(url).scheme not in ("http", "https"):
                 raise RegistryError(f"{origin}: not a web address: {url}")
         if self.article_pattern:

@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replay-proxy")
     parser.add_argument("--refetch", action="store_true")
     parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--since", help="backfill: the window's first day (ISO date)")
+    parser.add_argument("--until", help="backfill: the window's last day (ISO date; default today)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="Scrapy setting override")
     args = parser.parse_args(argv)
 
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     for source in sources:
         # a local replay needs no per-source delay; the live sites get it
         spider_class = SourceSpider.for_source(source, polite=not args.replay_proxy)
-        process.crawl(spider_class, source=source, refetch=args.refetch)
+        process.crawl(spider_class, source=source, refetch=args.refetch, since=args.since, until=args.until)
     process.start()
     return 0
 

@@ -21,11 +21,13 @@ from chainwatch.db import transaction
 from chainwatch.storage.articles import stored_urls
 from chainwatch.storage.crawl_runs import last_finished_start
 from spiders import stats as st
+from spiders.backfill import Window
 from spiders.canonical import canonical_url
+from spiders.dates import local_day, parse_local
 from spiders.discovery import BadEntryPage, Link
 from spiders.discovery.api import detail_text, parse_api
 from spiders.discovery.feed import parse_feed
-from spiders.discovery.listing import parse_listing
+from spiders.discovery.listing import next_page, parse_listing
 from spiders.discovery.sitemap import parse_sitemap
 from spiders.extract import Hints, extract, extract_inline
 from spiders.guard import url_problem
@@ -50,7 +52,14 @@ class SourceSpider(scrapy.Spider):
             )
         return cls
 
-    def __init__(self, source: Source | dict | str, refetch: bool = False, **kwargs):
+    def __init__(
+        self,
+        source: Source | dict | str,
+        refetch: bool = False,
+        since: str | None = None,
+        until: str | None = None,
+        **kwargs,
+    ):
         if isinstance(source, dict):
             source = Source.from_dict(source)
         elif isinstance(source, str):
@@ -65,6 +74,10 @@ class SourceSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.queued = 0
         self.sitemaps_followed = 0
+        # a backfill (spiders.backfill): the window, the listing chains that reached `since`, pages walked
+        self.window = Window.parse(since, until) if since else None
+        self.chains_done: set[str] = set()
+        self.entries_seen: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -76,12 +89,18 @@ class SourceSpider(scrapy.Spider):
     async def start(self):
         if not self.refetch:
             self._load_state()
+        if self.window is not None:
+            self.sitemaps_since = self.window.since_instant  # every sitemap entry changed since `since`
         for url in self.source.feeds:
             yield self._entry(url, "feed")
         for url in self.source.sitemaps:
             yield self._entry(url, "sitemap")
         for listing in self.source.listings:
-            yield self._entry(listing.url, "listing", selector=listing.links)
+            yield self._listing_entry(listing.url, listing.links, listing.next)
+        if self.window is not None:
+            for archive in self.source.archives:
+                for page in self.window.archive_pages(archive):
+                    yield self._listing_entry(page, archive.links, archive.next)
         for index, api in enumerate(self.source.apis):
             yield self._api_entry(api, index)
 
@@ -99,6 +118,17 @@ class SourceSpider(scrapy.Spider):
             dont_filter=dont_filter,
             meta={"cw_role": "entry", "cw_kind": kind, "cw_selector": selector, "cw_depth": depth},
         )
+
+    def _listing_entry(
+        self, url: str, selector: str, next_selector: str | None, chain: str | None = None, page: int = 1
+    ):
+        """A listing or archive page; in a backfill, `chain` (its first page) ties it to its older pages."""
+        request = self._entry(url, "listing", selector=selector, dont_filter=page == 1)
+        if page > 1:
+            request = request.replace(priority=-1)  # the newer page's articles first: they tell where `since` is
+        request.meta.update(cw_next=next_selector, cw_chain=chain or url, cw_page=page)
+        self.entries_seen.add(url)
+        return request
 
     def _api_entry(self, api: ApiEndpoint, index: int):
         meta = {"cw_role": "entry", "cw_kind": "api", "cw_api": index}
@@ -145,6 +175,10 @@ class SourceSpider(scrapy.Spider):
     # -- entry pages -> links -----------------------------------------------------------------
     def parse_entry(self, response):
         kind, url = response.meta["cw_kind"], real_url(response)
+        chain = response.meta.get("cw_chain")
+        if chain in self.chains_done:
+            self.crawler.stats.inc_value("cw/backfill_pages_past_since")  # a page fetched before the stop was known
+            return
         if self._walled(response, kind):
             self.crawler.stats.inc_value(st.ENTRY_FAILED)
             return
@@ -171,9 +205,39 @@ class SourceSpider(scrapy.Spider):
             if self._may_follow_sitemap(child, depth):
                 yield self._entry(child, "sitemap", dont_filter=False, depth=depth)
         for link in found.links:
-            request = self._article_request(link, api=response.meta.get("cw_api"))
+            request = self._article_request(link, api=response.meta.get("cw_api"), chain=chain)
             if request is not None:
                 yield request
+        if self.window is not None and kind == "listing" and response.meta.get("cw_next"):
+            older = self._older_page(response, url, found)
+            if older is not None:
+                yield older
+
+    def _older_page(self, response, url: str, found):
+        """The listing's next (older) page, unless the chain reached `since`, loops or hit the page limit."""
+        meta = response.meta
+        try:
+            older = next_page(response.text, url, meta["cw_next"])
+        except BadEntryPage as exc:
+            st.count_error(self.crawler, exc.kind, f"listing {url}: next page: {exc.message}")
+            return None
+        if older is None or older in self.entries_seen or not found.links:
+            return None
+        if meta["cw_page"] >= self.crawler.settings.getint("CHAINWATCH_BACKFILL_MAX_PAGES", 200):
+            st.count_error(self.crawler, "backfill_page_limit", f"listing {url}: page limit reached; {older} not read")
+            return None
+        return self._listing_entry(older, meta["cw_selector"], meta["cw_next"], meta["cw_chain"], meta["cw_page"] + 1)
+
+    def _outside_window(self, day, chain: str | None) -> bool:
+        """A backfill's window check on the publisher's day (None: unknown, kept); an article older than
+        `since` also ends its listing chain."""
+        if self.window is None or day is None or self.window.contains(day):
+            return False
+        if chain is not None and day < self.window.since:
+            self.chains_done.add(chain)
+        self.crawler.stats.inc_value(st.SKIPPED)
+        self.crawler.stats.inc_value("cw/out_of_window")
+        return True
 
     def _may_follow_sitemap(self, url: str, depth: int) -> bool:
         """Child sitemaps are bounded in depth and in number per run: a chain or a flood of sitemap
@@ -193,7 +257,7 @@ class SourceSpider(scrapy.Spider):
         self.sitemaps_followed += 1
         return True
 
-    def _article_request(self, link: Link, api: int | None = None):
+    def _article_request(self, link: Link, api: int | None = None, chain: str | None = None):
         try:
             canonical = canonical_url(link.url)
         except ValueError:
@@ -207,6 +271,10 @@ class SourceSpider(scrapy.Spider):
         if canonical in self.seen:
             return None
         self.seen.add(canonical)
+        if self.window is not None and self._outside_window(
+            local_day(parse_local(link.published, tz=self.source.timezone), self.source.timezone), chain
+        ):
+            return None  # the feed or sitemap already dates it outside the window: not fetched
         if canonical in self.stored or link.url in self.stored:
             self.crawler.stats.inc_value(st.SKIPPED)  # stored by an earlier run: not fetched again
             return None
@@ -225,7 +293,10 @@ class SourceSpider(scrapy.Spider):
                 meta={"cw_role": "article", "cw_link": link, "cw_api": api},
             )
         return scrapy.Request(
-            link.url, callback=self.parse_article, errback=self.on_error, meta={"cw_role": "article", "cw_link": link}
+            link.url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={"cw_role": "article", "cw_link": link, "cw_chain": chain},
         )
 
     def _inline_article(self, url: str, body: str, link: Link):
@@ -237,7 +308,7 @@ class SourceSpider(scrapy.Spider):
             st.count_error(self.crawler, result.kind, f"{url}: {result.message}")
             return None
         self.crawler.stats.inc_value(st.EXTRACTED)
-        return result
+        return None if self._outside_window(result.published_day, None) else result
 
     def parse_detail(self, response):
         """An API item's detail JSON -> the article, stored under the item's page address."""
@@ -284,6 +355,8 @@ class SourceSpider(scrapy.Spider):
             st.count_error(self.crawler, result.kind, f"{url}: {result.message}")
             return
         self.crawler.stats.inc_value(st.EXTRACTED)
+        if self._outside_window(result.published_day, response.meta.get("cw_chain")):
+            return
         for problem in result.extra.get("warnings", ()):
             st.count_error(
                 self.crawler, problem, f"{url}: page text decoded after an encoding problem", level=logging.DEBUG

@@ -1,4 +1,4 @@
-"""`chainwatch` commands for the crawl area: crawl, import-warc, extract, sources list|status, spider new."""
+"""`chainwatch` commands for the crawl area: crawl, backfill, import-warc, extract, sources list|status, spider new."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 from chainwatch import db
 from chainwatch.storage.health import current as source_health
 from chainwatch.storage.sources import sync_sources
+from spiders.backfill import Window
 from spiders.registry import load_sources
 
 
@@ -45,6 +46,27 @@ def register(app: typer.Typer) -> None:
         )
 
         summary = crawl(source or None, run_id=run_id, replay_proxy=replay_proxy, refetch=refetch, progress=True)
+        typer.echo(summary.line())
+
+    @app.command("backfill")
+    def backfill_cmd(
+        source: list[str] = typer.Option(..., "--source", "-s", help="Registry id; repeat for several."),
+        since: str = typer.Option(..., "--since", help="First day of the window (YYYY-MM-DD, the publisher's day)."),
+        until: str | None = typer.Option(None, "--until", help="Last day of the window (YYYY-MM-DD). Default: today."),
+        replay_proxy: str | None = typer.Option(
+            None, "--replay-proxy", help="Fetch through a local replay server, e.g. http://127.0.0.1:8765."
+        ),
+    ) -> None:
+        """Fill in a source's history: sitemaps by lastmod, date archives and older listing pages; safe to re-run."""
+        from chainwatch.runners.crawl import (
+            crawl,  # slow to import (scrapy, scipy, onnx, matplotlib): only when the command runs
+        )
+
+        try:
+            window = Window.parse(since, until)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--since/--until") from None
+        summary = crawl(source, replay_proxy=replay_proxy, progress=True, window=window)
         typer.echo(summary.line())
 
     @app.command("import-warc")

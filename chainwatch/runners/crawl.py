@@ -31,6 +31,7 @@ import psycopg2
 from chainwatch import config, db
 from chainwatch.errors import ChainWatchError
 from chainwatch.storage.crawl_runs import (
+    BACKFILL_RUN_PREFIX,
     close_orphaned,
     close_unfinished,
     runs_for,
@@ -40,9 +41,12 @@ from chainwatch.storage.crawl_runs import (
 )
 from chainwatch.storage.sources import sync_sources
 from chainwatch.storage.stories import reconcile_stories
+from spiders.backfill import Window
 from spiders.registry import Source, select_sources
 
 INTERRUPT_GRACE_S = 30
+# A backfill walks sitemap indexes split by month or day: more child sitemaps than a daily crawl needs.
+BACKFILL_SETTINGS = {"CHAINWATCH_SITEMAP_MAX_REQUESTS": 2000}
 # A log line of the Scrapy child (Scrapy's LOG_FORMAT): "2026-12-02 18:43:39 [spiders] WARNING: ..."
 _CHILD_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[([^\]]+)\] (DEBUG|INFO|WARNING|ERROR|CRITICAL): (.*)$")
 child_log = logging.getLogger("chainwatch.crawl.child")
@@ -71,6 +75,7 @@ class CrawlSummary:
     items_skipped: int = 0
     errors: int = 0
     seconds: float = 0.0
+    window: Window | None = None  # a backfill's
 
     @property
     def statuses(self) -> dict[str, str]:
@@ -78,9 +83,11 @@ class CrawlSummary:
 
     def line(self) -> str:
         flagged = sorted(sid for sid, st in self.statuses.items() if st != "ok")
+        what = f"backfill {self.window.since}..{self.window.until}" if self.window else "crawl"
+        skipped = "skipped (stored before, or outside the window)" if self.window else "skipped"
         return (
-            f"crawl {self.run_id}: {len(self.per_source)} source(s), {self.pages_fetched} pages, "
-            f"{self.items_stored} stored, {self.items_skipped} skipped, {self.errors} errors "
+            f"{what} {self.run_id}: {len(self.per_source)} source(s), {self.pages_fetched} pages, "
+            f"{self.items_stored} stored, {self.items_skipped} {skipped}, {self.errors} errors "
             f"in {self.seconds:.1f}s" + (f"; not ok: {', '.join(flagged)}" if flagged else "")
         )
 
@@ -125,8 +132,12 @@ def crawl(
     database_url: str | None = None,
     progress: bool = False,
     settings: dict | None = None,
+    window: Window | None = None,
 ) -> CrawlSummary:
     """Crawl the given registry ids (or Source entries; None = every enabled source).
+
+    With a `window`, a backfill (spiders.backfill): sitemaps from its first day, date archives,
+    listings followed to older pages; only articles published in the window are stored.
 
     `replay_proxy` ("http://127.0.0.1:PORT") fetches the real URLs from a local ReplayServer.
     `refetch` fetches and re-extracts URLs that are already stored. `settings` overrides Scrapy
@@ -136,7 +147,9 @@ def crawl(
     started = time.monotonic()
     chosen = select_sources(sources)
     url = database_url or db.database_url()
-    run_id = run_id or new_run_id()
+    run_id = run_id or (BACKFILL_RUN_PREFIX if window else "") + new_run_id()
+    if window is not None:
+        settings = {**BACKFILL_SETTINGS, **(settings or {})}
     # This session owns the run's rows until it ends (by any death): a later crawl closes them otherwise.
     owner = db.connect(url)
     try:
@@ -153,6 +166,7 @@ def crawl(
             refetch=refetch,
             progress=progress,
             settings=settings,
+            window=window,
         )
     finally:
         owner.close()
@@ -169,6 +183,7 @@ def _crawl(
     refetch: bool,
     progress: bool,
     settings: dict | None,
+    window: Window | None,
 ) -> CrawlSummary:
     since = _prepare(url, chosen, run_id, owner)
     ids = [s.id for s in chosen]
@@ -184,6 +199,8 @@ def _crawl(
             cmd.append("--refetch")
         if progress:
             cmd.append("--progress")
+        if window is not None:
+            cmd += ["--since", window.since.isoformat(), "--until", window.until.isoformat()]
         for key, value in (settings or {}).items():
             cmd += ["--set", f"{key}={json.dumps(value)}"]
         env = config.child_environment(DATABASE_URL=url)
@@ -217,4 +234,5 @@ def _crawl(
             _finish(url, run_id, ids, "failed", f"crawl process failed: {detail}", since)
             raise ChainWatchError(f"crawl process failed (exit {code}): {detail}")
     summary.seconds = time.monotonic() - started
+    summary.window = window
     return summary

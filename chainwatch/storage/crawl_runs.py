@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 STATUSES = ("running", "ok", "degraded", "blocked", "js_required", "failed", "interrupted")
+BACKFILL_RUN_PREFIX = "backfill-"  # run ids of `chainwatch backfill` (chainwatch.runners.crawl)
 # Counted in error_counts for visibility, but they are the crawler being polite, not failures.
 NOT_ERRORS = frozenset({"robots_disallowed"})
 
@@ -126,10 +127,12 @@ def runs_for(cur, run_id: str, source_ids: list[str] | None = None) -> list[dict
 
 
 def last_finished_start(cur, source_id: str):
-    """When the source's last completed (ok/degraded) run started: sitemaps skip older lastmods."""
+    """When the source's last completed (ok/degraded) crawl started: sitemaps skip older lastmods.
+    Backfills do not count: they read a window, so what changed after it may still be unread."""
     cur.execute(
-        "SELECT max(started_at) FROM crawl_runs WHERE source_id = %s AND status IN ('ok', 'degraded')",
-        (source_id,),
+        "SELECT max(started_at) FROM crawl_runs WHERE source_id = %s AND status IN ('ok', 'degraded')"
+        " AND NOT starts_with(run_id, %s)",
+        (source_id, BACKFILL_RUN_PREFIX),
     )
     row = cur.fetchone()
     return row[0] if row else None
