@@ -10,6 +10,8 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
+import psycopg2
+
 from chainwatch import taxonomy
 from chainwatch.storage.labels import sync_labels
 from chainwatch.textsearch import zh_tokens
@@ -122,3 +124,14 @@ def add_crawl_run(
         """,
         (run_id, source, started, started, status, pages, stored, skipped, errors, json.dumps(error_counts or {})),
     )
+
+
+def query(url: str, statement: str, params: tuple = ()) -> list[tuple]:
+    """Rows of one statement, in its own connection (tests that check what a run wrote)."""
+    conn = psycopg2.connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(statement, params)
+            return cur.fetchall()
+    finally:
+        conn.close()

@@ -38,6 +38,7 @@ FLOOR_MODULES = (
     "chainwatch.contracts",
     "chainwatch.taxonomy",
     "chainwatch.textsearch",
+    "chainwatch.counts",
     "chainwatch.replay",
     "chainwatch.files",
     "chainwatch.untrusted",

@@ -16,25 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from chainwatch.counts import Counts
 from chainwatch.entities.extract import extract
 from chainwatch.entities.gazetteer import AMOUNT, KINDS, Gazetteer, load
 
 EVAL_PATH = Path(__file__).with_name("eval") / "entities_eval.jsonl"
 
 
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+Score = Counts  # per kind: tp / fp / fn over sets of distinct entities (tn is not counted)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chainwatch.counts import Counts
 from chainwatch.stories.linking import Rule, Signals, Specificity, compare, link_batch, within_window
 
 DATA = Path(__file__).with_name("data")
@@ -34,43 +35,6 @@ class LabelledPair:
     b: str
     kind: str  # en-zh | regulator-press | regulator-zh | press-press
     same_event: bool
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    tn: int = 0
-
-    def add(self, predicted: bool, actual: bool) -> None:
-        if predicted and actual:
-            self.tp += 1
-        elif predicted:
-            self.fp += 1
-        elif actual:
-            self.fn += 1
-        else:
-            self.tn += 1
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def line(self) -> str:
-        return (
-            f"P {self.precision:.2f} R {self.recall:.2f} F1 {self.f1:.2f} "
-            f"(tp {self.tp}, fp {self.fp}, fn {self.fn}, tn {self.tn})"
-        )
 
 
 @dataclass

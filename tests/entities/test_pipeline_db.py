@@ -42,21 +42,11 @@ def articles(clean_db):
     return clean_db, en, zh
 
 
-def _rows(url, statement, params=()):
-    conn = psycopg2.connect(url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(statement, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
-
-
 def test_mentions_are_stored_with_offsets_into_their_field(articles):
     url, en, zh = articles
     summary = extract_pending(database_url=url)
     assert summary.articles == 2 and summary.version == version()
-    rows = _rows(
+    rows = factories.query(
         url,
         "SELECT m.article_id, m.field, m.start_offset, m.end_offset, m.surface, a.title, a.text, m.entity_id,"
         " m.currency, m.amount, m.amount_usd FROM article_entities m JOIN articles a ON a.id = m.article_id",
@@ -72,9 +62,9 @@ def test_mentions_are_stored_with_offsets_into_their_field(articles):
 def test_rerun_is_idempotent_and_a_new_gazetteer_version_reads_again(articles, tmp_path):
     url, en, _ = articles
     extract_pending(database_url=url)
-    before = _rows(url, "SELECT count(*) FROM article_entities")
+    before = factories.query(url, "SELECT count(*) FROM article_entities")
     assert extract_pending(database_url=url).articles == 0
-    assert _rows(url, "SELECT count(*) FROM article_entities") == before
+    assert factories.query(url, "SELECT count(*) FROM article_entities") == before
 
     copy = tmp_path / "g"
     shutil.copytree(GAZETTEER_DIR, copy)
@@ -83,23 +73,23 @@ def test_rerun_is_idempotent_and_a_new_gazetteer_version_reads_again(articles, t
     newer = load(copy)
     assert extract_pending(database_url=url, gazetteer=newer).articles == 2
     # The views read each article's latest extraction only: no double counting across versions.
-    assert _rows(
+    assert factories.query(
         url,
         "SELECT entity_id, count(*) FROM article_entity_list WHERE article_id = %s"
         " AND entity_id IN ('binance', 'us_regulators') GROUP BY entity_id ORDER BY 1",
         (en,),
     ) == [("binance", 1), ("us_regulators", 1)]
-    versions = _rows(url, "SELECT DISTINCT extractor_version FROM article_entity_mentions")
+    versions = factories.query(url, "SELECT DISTINCT extractor_version FROM article_entity_mentions")
     assert versions == [(version(newer),)]
 
 
 def test_views_and_entity_page_queries(articles):
     url, en, zh = articles
     extract_pending(database_url=url)
-    assert _rows(
+    assert factories.query(
         url, "SELECT iso_week, articles, stories, sources FROM weekly_entity_counts WHERE entity_id = 'binance'"
     ) == [("2023-W47", 2, 2, 2)]
-    assert _rows(url, "SELECT label, entity_id FROM label_entities WHERE entity_id = 'binance'") == [
+    assert factories.query(url, "SELECT label, entity_id FROM label_entities WHERE entity_id = 'binance'") == [
         ("regulation_enforcement", "binance")
     ]
     conn = psycopg2.connect(url)

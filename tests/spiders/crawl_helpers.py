@@ -7,6 +7,7 @@ from pathlib import Path
 import psycopg2
 
 from spiders.registry import Source
+from tests.factories import query  # noqa: F401  (the crawl tests import it from here)
 
 # Real pages and feeds copied from the shared data set (see its PROVENANCE.md).
 SHARED_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "shared_data"
@@ -17,16 +18,6 @@ def truncate(db_url: str) -> None:
     try:
         with conn, conn.cursor() as cur:
             cur.execute("TRUNCATE articles, crawl_runs, sources RESTART IDENTITY CASCADE")
-    finally:
-        conn.close()
-
-
-def query(db_url: str, sql: str, params=()) -> list[tuple]:
-    conn = psycopg2.connect(db_url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
     finally:
         conn.close()
 

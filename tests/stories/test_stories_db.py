@@ -21,16 +21,6 @@ RELEASE = datetime(2023, 11, 21, 15, tzinfo=UTC)
 CROSSING = Rule(threshold=RULE.threshold, entity_weight=0.1, amount_weight=0.1, cross_lingual_bonus=0.1)
 
 
-def _rows(url, statement, params=()):
-    conn = psycopg2.connect(url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(statement, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
-
-
 @pytest.fixture()
 def articles(clean_db):
     from chainwatch.entities.pipeline import extract_pending
@@ -79,7 +69,7 @@ def articles(clean_db):
 
 
 def _stories(url, ids):
-    got = dict(_rows(url, "SELECT id, story_id FROM articles"))
+    got = dict(factories.query(url, "SELECT id, story_id FROM articles"))
     return {name: got[i] for name, i in ids.items()}
 
 
@@ -99,7 +89,7 @@ def test_one_event_in_two_languages_and_its_release_become_one_story(articles, c
     stories = _stories(url, ids)
     assert stories["en"] == stories["zh"] == stories["release"] == ids["release"]
     assert stories["other"] == ids["other"]
-    links = _rows(
+    links = factories.query(
         url,
         "SELECT article_id, linked_article_id, shared_entities, to_story FROM story_links "
         "WHERE linked_article_id IS NOT NULL",
@@ -112,10 +102,10 @@ def test_one_event_in_two_languages_and_its_release_become_one_story(articles, c
 def test_rerun_changes_nothing(articles, classifier):
     url, ids = articles
     link_stories(database_url=url, classifier=classifier, rule=CROSSING)
-    before = _stories(url, ids), _rows(url, "SELECT * FROM story_links ORDER BY article_id")
+    before = _stories(url, ids), factories.query(url, "SELECT * FROM story_links ORDER BY article_id")
     again = link_stories(database_url=url, classifier=classifier, rule=CROSSING)
     assert (again.embedded, again.checked, again.linked, again.moved) == (0, 0, 0, 0)
-    assert (_stories(url, ids), _rows(url, "SELECT * FROM story_links ORDER BY article_id")) == before
+    assert (_stories(url, ids), factories.query(url, "SELECT * FROM story_links ORDER BY article_id")) == before
 
 
 def test_regulator_lag_reads_the_merged_story(articles, classifier):
