@@ -12,7 +12,7 @@ import pytest
 
 from chainwatch import taxonomy
 from chainwatch.errors import ChainWatchError
-from chainwatch.search import SearchHit, search, split_query
+from chainwatch.search import SearchHit, search, search_page, split_query
 from tests import factories
 from tests.storage.seed import seed
 
@@ -321,6 +321,16 @@ def test_only_the_newest_matches_are_ranked(clean_db, db_cursor, monkeypatch):
     assert {h.article_id for h in search("mixer", source="a", limit=50)} == set(from_a[-4:])
     labelled = [aid for aid, word, src in ids if word == "mixer" and src == "a"]
     assert {h.article_id for h in search("mixer", label="money_laundering", limit=50)} == set(labelled[-4:])
+    # the source, language and category filters are lexemes of the search index (migration 012)
+    db_cursor.execute("UPDATE sources SET category = CASE id WHEN 'b' THEN 'official' ELSE 'news' END")
+    from_b = [aid for aid, word, src in ids if word == "mixer" and src == "b"]
+    assert {h.article_id for h in search_page("mixer", category="official", limit=50).hits} == set(from_b[-4:])
+    news = {h.article_id for h in search_page("mixer", category="news", label="money_laundering", limit=50).hits}
+    assert news == set(labelled[-4:])
+    assert {h.article_id for h in search("mixer", lang="en", limit=50)} == set(mixers[-4:])
+    assert search("mixer", lang="zh") == []
+    db_cursor.execute("UPDATE sources SET category = 'news'")
+    assert search_page("mixer", category="official").hits == []  # a category without sources
     monkeypatch.setattr(search_module, "POOL", 100)
     assert {h.article_id for h in search("mixer", limit=50)} == set(mixers) | {best}
 
