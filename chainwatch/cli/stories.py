@@ -15,11 +15,15 @@ def register(app: typer.Typer) -> None:
     app.add_typer(stories, name="stories")
 
     @stories.command("link")
-    def link() -> None:
+    def link(
+        everything: bool = typer.Option(
+            False, "--all", help="Every stored article, not only those stored in the last 30 days (a backfill)."
+        ),
+    ) -> None:
         """Embed and link the articles the current linker version has not checked (the classify run does this)."""
-        from chainwatch.runners.stories import link_stories  # imported when run: `--help` stays fast
+        from chainwatch.runners.stories import HORIZON, link_stories  # imported when run: `--help` stays fast
 
-        typer.echo(link_stories().line())
+        typer.echo(link_stories(horizon=None if everything else HORIZON).line())
 
     @stories.command("lag")
     def lag(

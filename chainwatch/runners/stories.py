@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from psycopg2.extensions import cursor as Cursor
 
 log = logging.getLogger(__name__)
+
+# The classify run links articles stored in the last 30 days: the first run after an upgrade does not
+# embed the whole archive inside the pipeline (about 13 articles/s here); `--all` does that on demand.
+HORIZON = timedelta(days=30)
 
 
 @dataclass
@@ -57,12 +61,16 @@ def store_vectors(cur: Cursor, encoder: str, vectors: list[tuple[int, np.ndarray
     )
 
 
-def embed_pending(url: str, classifier: Classifier, *, batch_size: int = 64) -> int:
+def embed_pending(
+    url: str, classifier: Classifier, *, batch_size: int = 64, stored_since: datetime | None = None
+) -> int:
     """Vectors for articles the classifier did not give one (classified before vectors were kept)."""
     done, last_id = 0, 0
     while True:
         with db.transaction(url) as cur:
-            batch = store.next_unembedded(cur, classifier.embedding_version, after_id=last_id, limit=batch_size)
+            batch = store.next_unembedded(
+                cur, classifier.embedding_version, after_id=last_id, limit=batch_size, stored_since=stored_since
+            )
         if not batch:
             return done
         last_id = batch[-1].id
@@ -90,7 +98,9 @@ def _signals(row: store.SignalRow, means: dict[str, np.ndarray]) -> Signals:
     )
 
 
-def link_pending(url: str, encoder: str, *, rule: Rule = RULE, batch_size: int = 200) -> LinkSummary:
+def link_pending(
+    url: str, encoder: str, *, rule: Rule = RULE, batch_size: int = 200, stored_since: datetime | None = None
+) -> LinkSummary:
     version = linker_version(rule)
     means = centroids(encoder)
     summary = LinkSummary(version)
@@ -99,7 +109,9 @@ def link_pending(url: str, encoder: str, *, rule: Rule = RULE, batch_size: int =
     while True:
         # one transaction per batch: the pool read, the merges and the verdicts land together
         with db.transaction(url) as cur:
-            pending = store.next_unlinked(cur, encoder, version, after_id=last_id, limit=batch_size)
+            pending = store.next_unlinked(
+                cur, encoder, version, after_id=last_id, limit=batch_size, stored_since=stored_since
+            )
             if not pending:
                 return summary
             last_id = pending[-1][0]
@@ -131,14 +143,20 @@ def link_pending(url: str, encoder: str, *, rule: Rule = RULE, batch_size: int =
 
 
 def link_stories(
-    *, database_url: str | None = None, classifier: Classifier | None = None, rule: Rule = RULE
+    *,
+    database_url: str | None = None,
+    classifier: Classifier | None = None,
+    rule: Rule = RULE,
+    horizon: timedelta | None = HORIZON,
 ) -> LinkSummary:
-    """Embed what lacks a vector, then link what the linker version has not checked."""
+    """Embed what lacks a vector, then link what the linker version has not checked: articles stored
+    within `horizon` (None: all of them, `chainwatch stories link --all`)."""
     started = time.monotonic()
     url = database_url or db.database_url()
     clf = classifier or load_classifier()
-    embedded = embed_pending(url, clf)
-    summary = link_pending(url, clf.embedding_version, rule=rule)
+    since = None if horizon is None else datetime.now(UTC) - horizon
+    embedded = embed_pending(url, clf, stored_since=since)
+    summary = link_pending(url, clf.embedding_version, rule=rule, stored_since=since)
     summary.embedded = embedded
     summary.seconds = round(time.monotonic() - started, 2)
     log.info(summary.line())

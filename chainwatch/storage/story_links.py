@@ -77,26 +77,38 @@ def store_embeddings(cur: Cursor, encoder: str, rows: Sequence[tuple[int, bytes]
         )
 
 
-def next_unembedded(cur: Cursor, encoder: str, *, after_id: int, limit: int) -> list[PendingArticle]:
-    """Articles (by id, after `after_id`) with no embedding from `encoder`."""
+def next_unembedded(
+    cur: Cursor, encoder: str, *, after_id: int, limit: int, stored_since: datetime | None = None
+) -> list[PendingArticle]:
+    """Articles (by id, after `after_id`; stored since `stored_since` if given) with no embedding from `encoder`."""
     cur.execute(
-        "SELECT a.id, a.title, a.text, a.lang FROM articles a WHERE a.id > %s AND NOT EXISTS "
-        "(SELECT 1 FROM article_embeddings e WHERE e.article_id = a.id AND e.encoder = %s) ORDER BY a.id LIMIT %s",
-        (after_id, encoder, limit),
+        "SELECT a.id, a.title, a.text, a.lang FROM articles a WHERE a.id > %(after)s"
+        " AND (%(since)s::timestamptz IS NULL OR a.created_at >= %(since)s) AND NOT EXISTS"
+        " (SELECT 1 FROM article_embeddings e WHERE e.article_id = a.id AND e.encoder = %(encoder)s)"
+        " ORDER BY a.id LIMIT %(limit)s",
+        {"after": after_id, "since": stored_since, "encoder": encoder, "limit": limit},
     )
     return [PendingArticle(int(i), t or "", x or "", lang) for i, t, x, lang in cur.fetchall()]
 
 
 def next_unlinked(
-    cur: Cursor, encoder: str, linker_version: str, *, after_id: int, limit: int
+    cur: Cursor,
+    encoder: str,
+    linker_version: str,
+    *,
+    after_id: int,
+    limit: int,
+    stored_since: datetime | None = None,
 ) -> list[tuple[int, datetime]]:
-    """(id, date) of embedded articles after `after_id` that `linker_version` has not checked."""
+    """(id, date) of embedded articles after `after_id` (stored since `stored_since` if given) that
+    `linker_version` has not checked."""
     cur.execute(
-        "SELECT a.id, coalesce(a.published_at, a.created_at) FROM articles a "
-        "JOIN article_embeddings e ON e.article_id = a.id AND e.encoder = %s "
-        "WHERE a.id > %s AND NOT EXISTS (SELECT 1 FROM story_links l "
-        "WHERE l.article_id = a.id AND l.linker_version = %s) ORDER BY a.id LIMIT %s",
-        (encoder, after_id, linker_version, limit),
+        "SELECT a.id, coalesce(a.published_at, a.created_at) FROM articles a"
+        " JOIN article_embeddings e ON e.article_id = a.id AND e.encoder = %(encoder)s"
+        " WHERE a.id > %(after)s AND (%(since)s::timestamptz IS NULL OR a.created_at >= %(since)s)"
+        " AND NOT EXISTS (SELECT 1 FROM story_links l"
+        " WHERE l.article_id = a.id AND l.linker_version = %(version)s) ORDER BY a.id LIMIT %(limit)s",
+        {"encoder": encoder, "after": after_id, "since": stored_since, "version": linker_version, "limit": limit},
     )
     return [(int(i), d) for i, d in cur.fetchall()]
 

@@ -135,3 +135,16 @@ def test_no_release_no_lag(clean_db):
         conn.close()
     assert summary.stories == 0 and summary.median_hours is None
     assert "no story" in summary.line()
+
+
+def test_only_articles_stored_within_the_horizon_are_linked_unless_all(articles, classifier):
+    url, ids = articles
+    factories.query(
+        url, "UPDATE articles SET created_at = now() - interval '40 days' WHERE id = %s RETURNING id", (ids["zh"],)
+    )
+    first = link_stories(database_url=url, classifier=classifier, rule=CROSSING)
+    assert (first.embedded, first.checked) == (3, 3)
+    assert _stories(url, ids)["zh"] == ids["zh"]
+    backfill = link_stories(database_url=url, classifier=classifier, rule=CROSSING, horizon=None)
+    assert (backfill.embedded, backfill.checked) == (1, 1)
+    assert _stories(url, ids)["zh"] == ids["release"]
