@@ -30,6 +30,8 @@ KINDS = {  # kind of material, by id prefix (nlp/data/PROVENANCE.md)
     "binance-news": "news",
     "yahoo-news": "news",
     "dykstranet": "news",
+    "cryptonews-headlines": "news",
+    "rss-cfta": "news",
     "sec-enforcement": "regulator",
     "8btc": "forum",
     "uglydog-train": "passage",
@@ -150,12 +152,24 @@ def run(
     folds: int = 5,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    train_only: np.ndarray | None = None,
 ) -> CVReport:
-    """Score every design on the same repeats x folds of all items in `corpus`."""
-    n = len(corpus.y)
-    langs = corpus.langs
+    """Score every design on the same repeats x folds of all items in `corpus`.
+
+    `train_only` (a boolean mask) marks items that join every training part and are never scored: the
+    folds, and so the scores, are those of the other items alone, so a run with new items marked
+    train_only pairs fold by fold with a run without them (does the new data help on the old items?)."""
+    scored = np.ones(len(corpus.y), bool) if train_only is None else ~np.asarray(train_only, bool)
+    idx = np.flatnonzero(scored)
+    n = len(idx)
+    langs = corpus.langs[idx]
     lang_onehot = np.stack([langs == lang for lang in np.unique(langs)], axis=1)
-    splits = [stratified_folds(corpus.y, folds, seed=seed + r, extra=lang_onehot) for r in range(repeats)]
+    splits = []
+    for r in range(repeats):
+        fold_of = np.full(len(corpus.y), -1)  # -1: train_only, in every training part
+        fold_of[idx] = stratified_folds(corpus.y[idx], folds, seed=seed + r, extra=lang_onehot)
+        splits.append(fold_of)
+    y, kinds = corpus.y[idx], np.asarray(kinds)[idx]
     results = []
     for d in designs:
         fold_scores, per_label, pooled_scores = [], [], []
@@ -171,12 +185,13 @@ def run(
                     progress(
                         f"{d.name}: repeat {r + 1}/{repeats}, fold {k + 1}/{folds}: macro-F1 {fold_scores[-1]:.3f}"
                     )
-            per_label.append(f1_per_label(corpus.y, pred)[0])
-            pooled_scores.append(macro_f1(corpus.y, pred))
+            pred = pred[idx]
+            per_label.append(f1_per_label(y, pred)[0])
+            pooled_scores.append(macro_f1(y, pred))
             for name, values in (("lang", langs), ("kind", kinds)):
                 for v in np.unique(values):
                     m = values == v
-                    group_scores.setdefault(f"{name}={v}", []).append(macro_f1(corpus.y[m], pred[m]))
+                    group_scores.setdefault(f"{name}={v}", []).append(macro_f1(y[m], pred[m]))
         results.append(
             VariantResult(
                 d,

@@ -2,8 +2,10 @@
 
 Cross-validation fits hundreds of heads but the encoder is frozen, so each item is encoded once: the
 pooled features and the number of characters the model read are stored under
-CHAINWATCH_HOME/cache/, keyed by a hash of the encoder settings and of the exact text the encoder
-reads. Editing an item's text or the encoder settings simply misses the cache. The file is replaced
+CHAINWATCH_HOME/cache/, keyed by a hash of the encoder settings and the converter that built the
+encoder (nlp/model_cache.py), and of the exact text the encoder reads. Editing an item's text, the
+encoder settings or the converter simply misses the cache (features from another build of the encoder
+moved cross-validation by 0.005 macro-F1, docs/classifier.md). The file is replaced
 by rename, so an interrupted run never leaves half a cache.
 """
 
@@ -20,10 +22,12 @@ from typing import Any
 import numpy as np
 
 from chainwatch import config
+from nlp import model_cache
 
 
 def cache_path(encoder_settings: dict[str, Any]) -> Path:
-    key = hashlib.sha256(json.dumps(encoder_settings, sort_keys=True).encode()).hexdigest()[:12]
+    keyed = {**encoder_settings, "converter": model_cache.converter_fingerprint()}
+    key = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()[:12]
     return config.home() / "cache" / f"labelled-embeddings-{key}.npz"
 
 

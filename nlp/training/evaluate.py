@@ -31,6 +31,9 @@ class EvaluationResult:
             lines.append(f"{s.label:<28}{s.precision:9.3f}{s.recall:8.3f}{s.f1:8.3f}{s.support:9d}")
         lines.append(f"{'macro F1':<28}{'':17}{self.overall.macro_f1:8.3f}")
         lines.append(f"{'micro F1':<28}{'':17}{self.overall.micro_f1:8.3f}")
+        if self.by_lang:  # per label and language side by side (support: all languages)
+            labels = [s.label for s in self.overall.per_label]
+            rows += ["", metrics.table({"all": self.overall, **self.by_lang}, labels)]
         return "\n".join(lines + [""] + rows)
 
 

@@ -97,3 +97,27 @@ def test_language_centring_removes_a_language_offset():
     x = design.features(d, corpus, rows, centres, np.zeros(0, int))
     en, zh = x[corpus.langs == "en"], x[corpus.langs == "zh"]
     assert np.abs(en[:, 3:6].mean(axis=0) - zh[:, 3:6].mean(axis=0)).max() < 0.1
+
+
+def test_train_only_items_train_every_part_are_never_scored_and_keep_the_folds():
+    corpus = synthetic_corpus(300, signal=0.6)
+    extra = synthetic_corpus(300, signal=0.6, seed=5)  # more items of the same kind
+    both = design.Corpus(
+        pooled=np.vstack([corpus.pooled, extra.pooled]),
+        label_hits=np.vstack([corpus.label_hits, extra.label_hits]),
+        term_hits=np.zeros((600, 0), np.float32),
+        term_label=np.zeros(0, int),
+        terms=[],
+        langs=np.concatenate([corpus.langs, extra.langs]),
+        y=np.vstack([corpus.y, extra.y]),
+        labels=corpus.labels,
+    )
+    kinds = np.array(["news"] * 600)
+    new = np.arange(600) >= 300
+    alone = crossval.run([design.SHIPPED], corpus, kinds[:300], repeats=2, folds=3)
+    helped = crossval.run([design.SHIPPED], both, kinds, repeats=2, folds=3, train_only=new)
+    assert helped.items == alone.items == 300  # only the old items are scored
+    assert len(helped.results[0].fold_scores) == len(alone.results[0].fold_scores) == 6
+    gain = helped.results[0].fold_scores - alone.results[0].fold_scores  # same folds: paired
+    assert gain.mean() > 0  # twice the training data on a weak signal helps
+    assert not (gain == 0).all()

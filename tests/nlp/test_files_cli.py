@@ -90,6 +90,23 @@ def test_evaluate_reports_per_label_scores(tmp_path, labelled_rows):
     assert "40 items" in result.output
 
 
+def test_the_evaluation_report_puts_each_languages_f1_per_label_side_by_side():
+    import numpy as np
+
+    from nlp import metrics
+    from nlp.training.evaluate import EvaluationResult
+
+    y = np.array([[1, 0], [0, 1], [1, 1], [0, 0]])
+    pred = np.array([[1, 0], [0, 0], [1, 1], [0, 1]])
+    en, zh = metrics.score(y[:2], pred[:2], ["a", "b"]), metrics.score(y[2:], pred[2:], ["a", "b"])
+    report = EvaluationResult("v", "test", metrics.score(y, pred, ["a", "b"]), {"lang=en": en, "lang=zh": zh}).report()
+    side_by_side = report.split("lang=zh: 2 items")[1]
+    assert "lang=en" in side_by_side and "lang=zh" in side_by_side
+    assert [ln.split()[:4] for ln in side_by_side.splitlines() if ln.startswith("b ")] == [
+        ["b", "0.500", "0.000", "0.667"]
+    ]
+
+
 def test_evaluate_cv_compares_variants_on_train_items_only(tmp_path, labelled_rows):
     train = [r for r in labelled_rows if r["split"] == "train"]
     test = [r for r in labelled_rows if r["split"] == "test"][:5]
