@@ -79,3 +79,43 @@ def test_merge_applies_corrections_last_and_refuses_conflicts(tmp_path):
     (again / "b.txt").write_text("x:5 wat\n", encoding="utf-8")
     with pytest.raises(ValueError, match="bad line"):
         labelfile.merge([again])
+
+
+def _tool(name):
+    import sys
+
+    sys.path.insert(0, str(TOOLS))  # the labelling scripts import their siblings by name
+    try:
+        spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(TOOLS))
+
+
+def test_two_readings_are_recorded_and_only_disagreements_left_to_adjudicate(tmp_path, monkeypatch):
+    readings = _tool("readings")
+    monkeypatch.setattr(readings, "DATA", tmp_path)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "batch0.first.txt").write_text("x:1 mm reg\nx:2 -  # routine\n", encoding="utf-8")
+    (src / "batch0.second.txt").write_text("x:2 -\nx:1 mm\n", encoding="utf-8")
+    readings.main("round9", str(src))
+    written = (tmp_path / "labels" / "round9" / "round9.txt").read_text(encoding="utf-8")
+    assert "x:2 -\n" in written and "# DISAGREE x:1: first mm reg | second mm\n" in written
+    assert "x:2 -  # routine" in (tmp_path / "second_reading" / "round9" / "first.txt").read_text(encoding="utf-8")
+    (src / "batch0.second.txt").write_text("x:1 mm\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="read only once"):
+        readings.main("round9", str(src))
+
+
+def test_assemble_orders_feed_item_ids_by_their_numbers():
+    order = _tool("assemble").id_order
+    ids = ["rss-cfta:rssfeedparser_6.10", "cryptonews-csv:10", "rss-cfta:rssfeedparser_6.9", "cryptonews-csv:9"]
+    assert sorted(ids, key=order) == [
+        "cryptonews-csv:9",
+        "cryptonews-csv:10",
+        "rss-cfta:rssfeedparser_6.9",
+        "rss-cfta:rssfeedparser_6.10",
+    ]

@@ -1,9 +1,9 @@
 """Agreement between the first reading of the labelled items and the blind second reading.
 
-Usage: python nlp/training/labelling/agreement.py [round4]
+Usage: python nlp/training/labelling/agreement.py [round4 | round5]
 
-Reads labels/round1, labels/round2 (first reading) and second_reading/*.txt (with `round4`: the two
-readings of the round-4 items, second_reading/round4/first.txt and second.txt), and prints, per label,
+Reads labels/round1, labels/round2 (first reading) and second_reading/*.txt (with `round4` or
+`round5`: the two readings of that round's items, second_reading/<round>/first.txt and second.txt), and prints, per label,
 how many items each reading gave the label, how many both did, and agreement F1 (2 * both / (first +
 second)): the F1 that one reader scores against the other, a ceiling for what a classifier can be
 expected to score against either. Items since left out of the set (near-duplicates) are not counted.
@@ -20,9 +20,9 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def main(which: str = "") -> None:
-    if which == "round4":
-        first = parse(str(DATA / "second_reading" / "round4" / "first.txt"))
-        second = parse(str(DATA / "second_reading" / "round4" / "second.txt"))
+    if which:
+        first = parse(str(DATA / "second_reading" / which / "first.txt"))
+        second = parse(str(DATA / "second_reading" / which / "second.txt"))
     else:
         first = merge([DATA / "labels" / "round1", DATA / "labels" / "round2"])
         second = merge([DATA / "second_reading"])

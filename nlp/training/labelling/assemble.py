@@ -18,6 +18,7 @@ evaluate --cv`) and `chainwatch train` use only `train`; `test` is only ever rep
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -28,6 +29,12 @@ from pool import load_pool
 OUT = Path(__file__).resolve().parents[2] / "data" / "labelled.jsonl"
 TEST_IDS = OUT.with_name("test_split.txt")
 FIELDS = ("id", "title", "text", "lang", "labels", "split", "source")
+
+
+def id_order(item_id: str) -> tuple:
+    """Source, then row number (rss-cfta ids are `feed.item`: their digit runs compare as numbers)."""
+    source, key = item_id.split(":", 1)
+    return (source, tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key)))
 
 
 def read_test_ids() -> set[str]:
@@ -50,7 +57,7 @@ def main(dirs: list[str]) -> None:
         raise SystemExit(f"test_split.txt lists ids that no label file has: {unknown[:5]}")
     split = {k: ("test" if k in test_ids else "train") for k in labels}
 
-    order = sorted(labels, key=lambda k: (k.split(":")[0], int(k.split(":")[1])))
+    order = sorted(labels, key=id_order)
     with open(OUT, "w", encoding="utf-8") as f:
         for k in order:
             it = pool[k]
