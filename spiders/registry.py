@@ -129,6 +129,7 @@ class Source:
     timezone: str = "UTC"  # zone for dates written without one
     max_items: int = 5000  # article requests per run (feeds in the demo hold hundreds)
     download_delay: float | None = None  # per-source politeness override (seconds)
+    render: bool = False  # pages are built by JavaScript: read them as headless chromium renders them (spiders.render)
     enabled: bool = True
     verified: bool = False  # addresses checked against the live site
     evidence: str = ""  # where the addresses are documented or used in public code

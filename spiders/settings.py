@@ -46,6 +46,9 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.guard.RequestGuardMiddleware": 55,
     # after OffsiteMiddleware (50), before RobotsTxtMiddleware (100): robots.txt goes through the replay too
     "spiders.middlewares.ReplayProxyMiddleware": 60,
+    # `render: true` sources only: its process_response runs after decompression, redirects and retries
+    # (responses pass the middlewares from the highest number down), on the page as the spider would read it
+    "spiders.render.RenderMiddleware": 58,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -66,6 +69,12 @@ CHAINWATCH_MAX_ERROR_RATE = 0.5  # above this share of pages failing, the source
 CHAINWATCH_SITEMAP_MAX_DEPTH = 3
 CHAINWATCH_SITEMAP_MAX_REQUESTS = 200
 CHAINWATCH_PROGRESS_INTERVAL = 5.0  # seconds between progress lines (with --progress)
+# `render: true` sources (spiders.render): the system's chromium (no browser is downloaded), how long its
+# scripts may run (virtual time), how long one page may take, and how many browsers run at once.
+CHAINWATCH_CHROMIUM = ""  # default: `chromium` on PATH
+CHAINWATCH_RENDER_BUDGET_MS = 5000
+CHAINWATCH_RENDER_TIMEOUT = 60.0
+CHAINWATCH_RENDER_CONCURRENCY = 2
 
 # Live crawls refuse hosts that are or resolve to loopback, private, link-local or metadata addresses
 # (spiders.guard). The replay (spiders.run sets it with a replay proxy) and tests serving pages on

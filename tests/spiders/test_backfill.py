@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
+from chainwatch import db
 from chainwatch.cli import app
 from chainwatch.runners.crawl import crawl
 from chainwatch.storage.crawl_runs import last_finished_start
@@ -120,8 +121,6 @@ def test_backfill_walks_sitemaps_archives_and_listings_within_the_window(clean_d
     assert day == date(2024, 1, 5)
 
     # the normal crawl's incremental sitemap reading does not start from a backfill
-    from chainwatch import db
-
     with db.transaction(clean_db) as cur:
         assert last_finished_start(cur, "hist") is None
 

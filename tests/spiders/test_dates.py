@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from spiders.dates import find_date_in_text, not_future, parse_date
+from spiders.dates import find_date_in_text, local_day, not_future, parse_date, parse_local
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 SH = "Asia/Shanghai"
@@ -81,8 +81,6 @@ def test_the_publishers_own_day_is_kept():
 
 
 def test_a_utc_stamp_is_read_in_the_sources_zone():
-    from spiders.dates import local_day, parse_local
-
     # an epoch or `Z` stamp from a Shanghai outlet's JSON API: 23:30 UTC is 07:30 the next day there
     assert local_day(parse_local("2021-03-22T23:30:00Z"), "Asia/Shanghai") == date(2021, 3, 23)
     assert local_day(parse_local("2021-03-22T23:30:00Z"), "UTC") == date(2021, 3, 22)
