@@ -126,7 +126,7 @@ def add_crawl_run(
     )
 
 
-def query(url: str, statement: str, params: tuple = ()) -> list[tuple]:
+def query(url: str, statement: str, params: tuple | dict = ()) -> list[tuple]:
     """Rows of one statement, in its own connection (tests that check what a run wrote)."""
     conn = psycopg2.connect(url)
     try:

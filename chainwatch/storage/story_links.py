@@ -122,7 +122,11 @@ def window_signals(cur: Cursor, encoder: str, start: datetime, end: datetime) ->
 
 
 def merge_story(cur: Cursor, from_story: int, to_story: int) -> int:
-    """Move every article of `from_story` into `to_story`; the number of articles moved."""
+    """Move every article of `from_story` into `to_story`; the number of articles moved.
+
+    Alert events move with the story (migration 008 keys them by story), so a rule that fired for
+    either story does not fire again for the merged one; where the rule fired for both, both
+    events stay as they are (each was sent once)."""
     cur.execute(
         "UPDATE articles SET story_id = %s WHERE coalesce(story_id, id) = %s AND story_id IS DISTINCT FROM %s",
         (to_story, from_story, to_story),
@@ -130,6 +134,11 @@ def merge_story(cur: Cursor, from_story: int, to_story: int) -> int:
     moved = int(cur.rowcount)
     # the first article of the target story may have no story_id yet: give it its own id
     cur.execute("UPDATE articles SET story_id = id WHERE id = %s AND story_id IS NULL", (to_story,))
+    cur.execute(
+        "UPDATE alert_events e SET story_id = %(to)s WHERE e.story_id = %(from)s AND NOT EXISTS"
+        " (SELECT 1 FROM alert_events t WHERE t.rule_id = e.rule_id AND t.story_id = %(to)s)",
+        {"to": to_story, "from": from_story},
+    )
     return moved
 
 

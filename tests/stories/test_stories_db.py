@@ -148,3 +148,22 @@ def test_only_articles_stored_within_the_horizon_are_linked_unless_all(articles,
     backfill = link_stories(database_url=url, classifier=classifier, rule=CROSSING, horizon=None)
     assert (backfill.embedded, backfill.checked) == (1, 1)
     assert _stories(url, ids)["zh"] == ids["release"]
+
+
+def test_alert_events_move_with_a_merged_story(articles, classifier):
+    """A rule that fired for the English report's story does not fire again for the merged story."""
+    url, ids = articles
+    rule = factories.query(url, "INSERT INTO alert_rules (name) VALUES ('hacks') RETURNING id")[0][0]
+    other_rule = factories.query(url, "INSERT INTO alert_rules (name) VALUES ('both') RETURNING id")[0][0]
+    factories.query(
+        url,
+        "INSERT INTO alert_events (rule_id, story_id, article_id, delivery) VALUES"
+        " (%(r)s, %(en)s, %(en)s, 'single'), (%(o)s, %(en)s, %(en)s, 'single'), (%(o)s, %(rel)s, %(rel)s, 'single')"
+        " RETURNING id",
+        {"r": rule, "o": other_rule, "en": ids["en"], "rel": ids["release"]},
+    )
+    link_stories(database_url=url, classifier=classifier, rule=CROSSING)
+    events = factories.query(url, "SELECT rule_id, story_id FROM alert_events ORDER BY rule_id, story_id")
+    # 'hacks' fired for the English report's story: its event now names the merged story;
+    # 'both' fired for both stories before they merged: both events stay as sent
+    assert events == [(rule, ids["release"]), (other_rule, ids["release"]), (other_rule, ids["en"])]
