@@ -54,6 +54,7 @@ def to_json(items: list[dict[str, Any]], query: dict[str, str]) -> str:
             **item,
             "snippet": plain_snippet(item["snippet"]),
             "published_at": item["published_at"].isoformat() if item["published_at"] else None,
+            "published_day": item["published_day"].isoformat() if item["published_day"] else None,
         }
         for item in items
     ]

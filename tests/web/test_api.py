@@ -19,6 +19,7 @@ ITEM_KEYS = {
     "source_name",
     "category",
     "published_at",
+    "published_day",
     "lang",
     "labels",
     "snippet",

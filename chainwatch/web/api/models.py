@@ -7,6 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+# One description for every model that carries the day (articles.published_day, migration 011).
+PUBLISHED_DAY = "The publisher's own calendar day (2020-02-15T07:00+09:00 is the 15th); the date to show."
+
 
 class ErrorBody(BaseModel):
     status: int
@@ -38,6 +41,7 @@ class ArticleItem(BaseModel):
     source_name: str
     category: str | None = Field(description="news | official")
     published_at: datetime | None
+    published_day: date | None = Field(description=PUBLISHED_DAY)
     lang: str | None
     labels: list[LabelScore] = Field(description="Positive labels, best first.")
     snippet: str = Field(description="With q: the matched words between « and »; else the lead.")
@@ -69,6 +73,7 @@ class StoryCopy(BaseModel):
     title: str
     canonical_url: str
     published_at: datetime | None
+    published_day: date | None = Field(description=PUBLISHED_DAY)
     lang: str | None
 
 
@@ -108,6 +113,7 @@ class ArticleOut(BaseModel):
     category: str | None
     domain: str | None
     published_at: datetime | None
+    published_day: date | None = Field(description=PUBLISHED_DAY)
     fetched_at: datetime | None
     lang: str | None
     lead: str | None
