@@ -33,20 +33,34 @@ class RegistryError(ChainWatchError):
     """A registry entry is malformed, or an unknown source id was asked for."""
 
 
+def check_pages(template: str | None, origin: str) -> None:
+    """A numbered pages template: an http(s) address with one {page} placeholder."""
+    if template is None:
+        return
+    try:
+        page = template.format(page=2)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise RegistryError(f"{origin}: pages {template!r}: bad placeholder ({exc})") from exc
+    if "{page" not in template or urlsplit(page).scheme not in ("http", "https"):
+        raise RegistryError(f"{origin}: pages {template!r} must be a web address with a {{page}} placeholder")
+
+
 @dataclass(frozen=True)
 class Listing:
     url: str  # in `archives`, a template: {year}, {month}, {day} (format specs allowed: {month:02d})
     links: str  # CSS selector for article links; an XPath when it starts with "/" or "("
     next: str | None = None  # selector of the link to the next (older) page; only `chainwatch backfill` follows it
+    pages: str | None = None  # or the older pages' address, numbered: a template with {page} (page 2 follows 1)
 
     @classmethod
     def from_dict(cls, item, origin: str, *, archive: bool = False) -> Listing:
         if not isinstance(item, dict) or not item.get("url") or not item.get("links"):
             raise RegistryError(f"{origin}: each listing and archive needs `url` and `links` (a CSS/XPath selector)")
-        unknown = set(item) - {"url", "links", "next"}
+        unknown = set(item) - {"url", "links", "next", "pages"}
         if unknown:
             raise RegistryError(f"{origin}: unknown listing field(s) {', '.join(sorted(unknown))}")
-        listing = cls(url=item["url"], links=item["links"], next=item.get("next") or None)
+        listing = cls(url=item["url"], links=item["links"], next=item.get("next") or None, pages=item.get("pages"))
+        check_pages(listing.pages, origin)
         if archive:
             if "{year" not in listing.url:
                 raise RegistryError(f"{origin}: archive url {listing.url!r} needs a {{year}} placeholder")
@@ -78,6 +92,7 @@ class ApiEndpoint:
     form: tuple[tuple[str, str], ...] = ()  # POST form fields
     json_body: str | None = None  # POST JSON body, as JSON text
     decode: str | None = None  # "base64-zlib": items path "holder > inner" names a packed list
+    pages: str | None = None  # GET only: the older pages' address, a template with {page}; read by backfill
 
     @classmethod
     def from_dict(cls, item, origin: str) -> ApiEndpoint:
@@ -98,6 +113,9 @@ class ApiEndpoint:
             raise RegistryError(f"{origin}: api `detail` and `detail_body` go together")
         if endpoint.decode is not None and endpoint.decode not in API_DECODINGS:
             raise RegistryError(f"{origin}: api decode must be one of {', '.join(API_DECODINGS)}")
+        if endpoint.pages and endpoint.method != "GET":
+            raise RegistryError(f"{origin}: api `pages` is for GET endpoints")
+        check_pages(endpoint.pages, origin)
         return endpoint
 
     def to_dict(self) -> dict:

@@ -32,7 +32,7 @@ from spiders.discovery.sitemap import parse_sitemap
 from spiders.extract import Hints, extract, extract_inline
 from spiders.guard import url_problem
 from spiders.middlewares import ORIGINAL_URL
-from spiders.registry import ApiEndpoint, Source, get_source
+from spiders.registry import ApiEndpoint, Listing, Source, get_source
 from spiders.walls import detect_wall
 
 log = logging.getLogger(__name__)
@@ -96,11 +96,11 @@ class SourceSpider(scrapy.Spider):
         for url in self.source.sitemaps:
             yield self._entry(url, "sitemap")
         for listing in self.source.listings:
-            yield self._listing_entry(listing.url, listing.links, listing.next)
+            yield self._listing_entry(listing)
         if self.window is not None:
             for archive in self.source.archives:
                 for page in self.window.archive_pages(archive):
-                    yield self._listing_entry(page, archive.links, archive.next)
+                    yield self._listing_entry(archive, page)
         for index, api in enumerate(self.source.apis):
             yield self._api_entry(api, index)
 
@@ -119,19 +119,28 @@ class SourceSpider(scrapy.Spider):
             meta={"cw_role": "entry", "cw_kind": kind, "cw_selector": selector, "cw_depth": depth},
         )
 
-    def _listing_entry(
-        self, url: str, selector: str, next_selector: str | None, chain: str | None = None, page: int = 1
-    ):
+    def _listing_entry(self, listing: Listing, url: str | None = None, chain: str | None = None, page: int = 1):
         """A listing or archive page; in a backfill, `chain` (its first page) ties it to its older pages."""
-        request = self._entry(url, "listing", selector=selector, dont_filter=page == 1)
+        url = url or listing.url
+        request = self._entry(url, "listing", selector=listing.links, dont_filter=page == 1)
         if page > 1:
             request = request.replace(priority=-1)  # the newer page's articles first: they tell where `since` is
-        request.meta.update(cw_next=next_selector, cw_chain=chain or url, cw_page=page)
+        request.meta.update(cw_listing=listing, cw_chain=chain or url, cw_page=page)
         self.entries_seen.add(url)
         return request
 
-    def _api_entry(self, api: ApiEndpoint, index: int):
-        meta = {"cw_role": "entry", "cw_kind": "api", "cw_api": index}
+    def _api_entry(self, api: ApiEndpoint, index: int, url: str | None = None, page: int = 1):
+        meta = {"cw_role": "entry", "cw_kind": "api", "cw_api": index, "cw_chain": api.url, "cw_page": page}
+        if page > 1:  # a backfill's older page (api `pages`): after the newer page's articles
+            self.entries_seen.add(url or api.url)
+            return scrapy.Request(
+                url or api.url,
+                callback=self.parse_entry,
+                errback=self.on_error,
+                priority=-1,
+                headers={"Accept": "application/json"},
+                meta=meta,
+            )
         if api.method == "POST" and api.json_body is not None:
             return scrapy.Request(
                 api.url,
@@ -208,25 +217,40 @@ class SourceSpider(scrapy.Spider):
             request = self._article_request(link, api=response.meta.get("cw_api"), chain=chain)
             if request is not None:
                 yield request
-        if self.window is not None and kind == "listing" and response.meta.get("cw_next"):
-            older = self._older_page(response, url, found)
+        if self.window is not None and kind in ("listing", "api") and found.links:
+            older = self._older_page(response, kind, url)
             if older is not None:
                 yield older
 
-    def _older_page(self, response, url: str, found):
-        """The listing's next (older) page, unless the chain reached `since`, loops or hit the page limit."""
+    def _older_page(self, response, kind: str, url: str):
+        """A backfill's next (older) page of a listing or API (`next` link or numbered `pages`), unless the
+        chain reached `since`, loops or hit the page limit."""
         meta = response.meta
-        try:
-            older = next_page(response.text, url, meta["cw_next"])
-        except BadEntryPage as exc:
-            st.count_error(self.crawler, exc.kind, f"listing {url}: next page: {exc.message}")
+        page = meta["cw_page"]
+        if meta["cw_chain"] in self.chains_done:  # this page's dated items already reached `since`
             return None
-        if older is None or older in self.entries_seen or not found.links:
+        api = self.source.apis[meta["cw_api"]] if kind == "api" else None
+        listing = meta.get("cw_listing")
+        if api is not None:
+            older = api.pages.format(page=page + 1) if api.pages else None
+        elif listing is not None and listing.pages:
+            older = listing.pages.format(page=page + 1)
+        elif listing is not None and listing.next:
+            try:
+                older = next_page(response.text, url, listing.next)
+            except BadEntryPage as exc:
+                st.count_error(self.crawler, exc.kind, f"listing {url}: next page: {exc.message}")
+                return None
+        else:
             return None
-        if meta["cw_page"] >= self.crawler.settings.getint("CHAINWATCH_BACKFILL_MAX_PAGES", 200):
-            st.count_error(self.crawler, "backfill_page_limit", f"listing {url}: page limit reached; {older} not read")
+        if older is None or older in self.entries_seen:
             return None
-        return self._listing_entry(older, meta["cw_selector"], meta["cw_next"], meta["cw_chain"], meta["cw_page"] + 1)
+        if page >= self.crawler.settings.getint("CHAINWATCH_BACKFILL_MAX_PAGES", 200):
+            st.count_error(self.crawler, "backfill_page_limit", f"{kind} {url}: page limit reached; {older} not read")
+            return None
+        if api is not None:
+            return self._api_entry(api, meta["cw_api"], older, page + 1)
+        return self._listing_entry(listing, older, meta["cw_chain"], page + 1)
 
     def _outside_window(self, day, chain: str | None) -> bool:
         """A backfill's window check on the publisher's day (None: unknown, kept); an article older than

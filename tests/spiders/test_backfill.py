@@ -1,6 +1,7 @@
 """`chainwatch backfill`: a window of a source's history from sitemaps (by lastmod), date archives and
 paginated listings, through the real replay server and database; re-running stores nothing twice."""
 
+import json
 from datetime import date
 
 import pytest
@@ -166,3 +167,65 @@ def test_window_archive_pages_newest_first():
 def test_bad_archive_templates_are_refused(url):
     with pytest.raises(RegistryError):
         ad_hoc_source("bad", "x.example", ["https://x.example/feed"], archives=[{"url": url, "links": "a"}])
+
+
+def flash(n: int, published: str) -> dict:
+    return {
+        "url": f"{HOST}/flash/{n}",
+        "title": f"Flash {n}: exchange halts withdrawals",
+        "time": published,
+        "content": f"Flash item {n}. The exchange halted withdrawals for several hours while it moved funds "
+        "between wallets, and said customer balances were not affected by the maintenance.",
+    }
+
+
+def test_backfill_pages_through_a_json_api_until_since(clean_db, make_site, replay_server):
+    pages = {
+        1: [flash(1, "2024-02-10T10:00:00+08:00"), flash(2, "2024-01-30T10:00:00+08:00")],
+        2: [flash(3, "2024-01-12T10:00:00+08:00"), flash(4, "2024-01-03T10:00:00+08:00")],
+        3: [flash(5, "2023-12-20T10:00:00+08:00")],
+    }
+    files = {"hist.example/robots.txt": "User-agent: *\nAllow: /\n"}
+    manifest = {}
+    for n, items in pages.items():
+        files[f"hist.example/api/list-{n}.json"] = json.dumps({"data": items})
+        manifest[f"hist.example/api/list?page={n}"] = {
+            "file": f"hist.example/api/list-{n}.json",
+            "content_type": "application/json",
+        }
+    srv = replay_server(make_site(files, manifest))
+    api = {
+        "url": f"{HOST}/api/list?page=1",
+        "pages": HOST + "/api/list?page={page}",
+        "items": "data",
+        "link": "url",
+        "title": "title",
+        "published": "time",
+        "body": "content",
+    }
+    source = ad_hoc_source("hist_api", "hist.example", apis=[api], timezone="Asia/Shanghai")
+    window = Window(date(2024, 1, 5), date(2024, 2, 20))
+    row = crawl([source], replay_proxy=srv.proxy_url, window=window).per_source["hist_api"]
+    assert stored(clean_db) == {"1", "2", "3"} and row["items_skipped"] == 1 and row["status"] == "ok"
+    # page 2 dated its last item before `since`: page 3 was not asked for
+    assert srv.hits["hist.example/api/list"] == 2
+    # without a window (the daily crawl) only the first page is read
+    again = crawl([source], replay_proxy=srv.proxy_url).per_source["hist_api"]
+    assert srv.hits["hist.example/api/list"] == 3 and again["items_stored"] == 0
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"listings": [{"url": HOST + "/news/", "links": "a", "pages": HOST + "/news/page/2/"}]},  # no {page}
+        {"listings": [{"url": HOST + "/news/", "links": "a", "pages": "ftp://x/{page}"}]},
+        {
+            "apis": [
+                {"url": HOST + "/api", "items": "d", "link": "u", "method": "POST", "pages": HOST + "/api?p={page}"}
+            ]
+        },
+    ],
+)
+def test_bad_page_templates_are_refused(entry):
+    with pytest.raises(RegistryError):
+        ad_hoc_source("bad", "hist.example", **entry)
