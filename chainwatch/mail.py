@@ -26,7 +26,7 @@ def send(msg: EmailMessage, settings: SmtpSettings, *, what: str = "message") ->
     try:
         # Port 465 speaks TLS from the first byte; other ports may upgrade with STARTTLS.
         if settings.port == 465:
-            client = smtplib.SMTP_SSL(
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
                 settings.host, settings.port, timeout=TIMEOUT_S, context=ssl.create_default_context()
             )
         else:

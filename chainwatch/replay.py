@@ -23,11 +23,22 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from socket import socket
+from typing import Any, TypedDict
 from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger(__name__)
 
 Fault = Callable[[BaseHTTPRequestHandler], bool]
+
+
+class ManifestEntry(TypedDict, total=False):
+    """One manifest.json entry; every field optional (see the module docstring)."""
+
+    file: str
+    content_type: str
+    status: int
+    headers: dict[str, str]
 
 
 def _guess_type(path: Path, head: bytes) -> str:
@@ -45,7 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, fmt, *args):  # quiet by default; count instead
+    def log_message(self, fmt: str, *args: Any) -> None:  # quiet by default; count instead
         log.debug("replay: " + fmt, *args)
 
     def _target(self) -> tuple[str, str, str]:
@@ -56,13 +67,13 @@ class _Handler(BaseHTTPRequestHandler):
         segs = parts.path.lstrip("/").split("/", 1)
         return segs[0], "/" + (segs[1] if len(segs) > 1 else ""), parts.query
 
-    def do_GET(self):  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         self._serve(send_body=True)
 
-    def do_HEAD(self):  # noqa: N802
+    def do_HEAD(self) -> None:  # noqa: N802
         self._serve(send_body=False)
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(min(length, 1 << 20))
@@ -76,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.server.faults.get(key)
         if fault is not None and fault(self):
             return
-        entry = (query and self.server.manifest.get(f"{key}?{query}")) or self.server.manifest.get(key, {})
+        entry = (self.server.manifest.get(f"{key}?{query}") if query else None) or self.server.manifest.get(key, {})
         rel = entry.get("file") or (key + "index.html" if key.endswith("/") else key)
         file = (self.server.root / rel).resolve()
         if self.server.root not in file.parents or not file.is_file():
@@ -86,7 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
         ctype = entry.get("content_type") or _guess_type(file, body[:512])
         self._send(int(entry.get("status", 200)), body, ctype, send_body, entry.get("headers") or {})
 
-    def _send(self, status: int, body: bytes, ctype: str, send_body: bool, headers: dict | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, ctype: str, send_body: bool, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -103,17 +116,19 @@ class _Server(ThreadingHTTPServer):
     # default listen backlog of 5 the extra SYNs are dropped and retried after 1, 3, 7, 15 s: timeouts.
     request_queue_size = 128
 
-    def __init__(self, addr, root: Path, faults: dict[str, Fault], strip_www: bool):
+    def __init__(self, addr: tuple[str, int], root: Path, faults: dict[str, Fault], strip_www: bool):
         super().__init__(addr, _Handler)
         self.root = root
         self.faults = faults
         self.strip_www = strip_www
         manifest = root / "manifest.json"
-        self.manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+        self.manifest: dict[str, ManifestEntry] = (
+            json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+        )
         self.hits: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: socket | tuple[bytes, socket], client_address: Any) -> None:
         # A client that hangs up mid-response (timeouts, cancelled requests) is normal for a
         # crawler: note it instead of printing a traceback.
 
@@ -165,5 +180,5 @@ class ReplayServer:
     def __enter__(self) -> ReplayServer:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -10,7 +10,7 @@ rejected as a parse error, like dates before 1990.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,7 +39,7 @@ _EN_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{
 
 
 @lru_cache(maxsize=64)
-def zone(name: str | None):
+def zone(name: str | None) -> tzinfo:
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -65,7 +65,16 @@ def _localise(dt: datetime, tz: str | None) -> datetime:
     return dt if dt.tzinfo is not None else dt.replace(tzinfo=zone(tz))
 
 
-def _build(y, mo, d, h=None, mi=None, s=None, tz=None) -> datetime | None:
+def _build(
+    y: str | int,
+    mo: str | int,
+    d: str | int,
+    h: str | int | None = None,
+    mi: str | int | None = None,
+    s: str | int | None = None,
+    *,
+    tz: str | None = None,
+) -> datetime | None:
     try:
         return _localise(datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)), tz)
     except ValueError:
@@ -106,7 +115,8 @@ def _parse_english(text: str, tz: str | None) -> datetime | None:
 def _parse_chinese(text: str, tz: str | None, now: datetime) -> datetime | None:
     m = _CN_FULL.search(text)
     if m:
-        return _build(*m.groups(), tz=tz)
+        year, month, day, hour, minute, second = m.groups()
+        return _build(year, month, day, hour, minute, second, tz=tz)
     local_now = now.astimezone(zone(tz))
     m = _CN_RELATIVE.search(text)
     if m:

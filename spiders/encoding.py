@@ -19,7 +19,9 @@ _REPLACEMENT = "\ufffd"
 _DETECT_BYTES = 256 * 1024  # enough for detection; whole pages can be megabytes
 
 
-def _cp1252_fallback(err: UnicodeDecodeError):
+def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeDecodeError):  # registered for decoding only; anything else stays an error
+        raise err
     bad = err.object[err.start : err.end]
     return bad.decode("cp1252", errors="replace"), err.end
 

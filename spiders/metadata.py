@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,11 @@ class PageMeta:
     authors: list[str] = field(default_factory=list)
 
 
-def _ld_objects(data):
+# A JSON-LD object as json.loads gives it: its values are any JSON.
+JsonObject = dict[str, Any]
+
+
+def _ld_objects(data: object) -> Iterator[JsonObject]:
     """Every dict inside a JSON-LD value (lists and @graph flattened)."""
     if isinstance(data, list):
         for item in data:
@@ -84,12 +91,12 @@ def _ld_objects(data):
                 yield from _ld_objects(data[key])
 
 
-def _types(obj: dict) -> set[str]:
+def _types(obj: JsonObject) -> set[str]:
     t = obj.get("@type")
     return {str(x).lower() for x in (t if isinstance(t, list) else [t]) if x}
 
 
-def _text_of(value) -> str | None:
+def _text_of(value: object) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, list) and value and isinstance(value[0], str):
@@ -101,12 +108,13 @@ def _strip_tags(text: str) -> str:
     if "<" not in text:
         return text
     try:
-        return lxml_html.fromstring(f"<div>{text}</div>").text_content()
+        stripped: str = lxml_html.fromstring(f"<div>{text}</div>").text_content()
+        return stripped
     except Exception:  # noqa: BLE001 (a body we cannot parse is simply not used)
         return re.sub(r"<[^>]+>", " ", text)
 
 
-def _read_json_ld(tree, meta: PageMeta) -> None:
+def _read_json_ld(tree: HtmlElement, meta: PageMeta) -> None:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         raw = (script.text or "").strip()
         if not raw:
@@ -136,8 +144,9 @@ def _read_json_ld(tree, meta: PageMeta) -> None:
             if obj.get("description") and not meta.description:
                 meta.description = clean_space(_strip_tags(_text_of(obj["description"]) or "")) or None
             for key in ("datePublished", "dateCreated", "uploadDate"):
-                if _text_of(obj.get(key)):
-                    meta.published.append(_text_of(obj[key]))
+                published = _text_of(obj.get(key))
+                if published:
+                    meta.published.append(published)
             authors = obj.get("author")
             for a in authors if isinstance(authors, list) else [authors]:
                 name = a.get("name") if isinstance(a, dict) else a
@@ -145,7 +154,7 @@ def _read_json_ld(tree, meta: PageMeta) -> None:
                     meta.authors.append(name.strip())
 
 
-def read_metadata(tree) -> PageMeta:
+def read_metadata(tree: HtmlElement) -> PageMeta:
     meta = PageMeta()
     _read_json_ld(tree, meta)
     props: dict[str, str] = {}

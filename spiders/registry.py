@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -53,7 +55,7 @@ class Listing:
     pages: str | None = None  # or the older pages' address, numbered: a template with {page} (page 2 follows 1)
 
     @classmethod
-    def from_dict(cls, item, origin: str, *, archive: bool = False) -> Listing:
+    def from_dict(cls, item: object, origin: str, *, archive: bool = False) -> Listing:
         if not isinstance(item, dict) or not item.get("url") or not item.get("links"):
             raise RegistryError(f"{origin}: each listing and archive needs `url` and `links` (a CSS/XPath selector)")
         unknown = set(item) - {"url", "links", "next", "pages"}
@@ -95,7 +97,7 @@ class ApiEndpoint:
     pages: str | None = None  # GET only: the older pages' address, a template with {page}; read by backfill
 
     @classmethod
-    def from_dict(cls, item, origin: str) -> ApiEndpoint:
+    def from_dict(cls, item: object, origin: str) -> ApiEndpoint:
         if not isinstance(item, dict) or not item.get("url") or not item.get("items") or not item.get("link"):
             raise RegistryError(f"{origin}: each api needs `url`, `items` (a path) and `link` (a path or template)")
         known = {f.name for f in fields(cls)} | {"json"}
@@ -118,7 +120,7 @@ class ApiEndpoint:
         check_pages(endpoint.pages, origin)
         return endpoint
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["form"] = dict(self.form)
         data.pop("json_body")
@@ -161,7 +163,7 @@ class Source:
     def entry_urls(self) -> list[str]:
         return [*self.feeds, *self.sitemaps, *(lst.url for lst in self.listings), *(api.url for api in self.apis)]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["feeds"], data["sitemaps"] = list(self.feeds), list(self.sitemaps)
         data["listings"] = [asdict(lst) for lst in self.listings]
@@ -172,7 +174,7 @@ class Source:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict, *, origin: str = "<dict>") -> Source:
+    def from_dict(cls, data: dict[str, Any], *, origin: str = "<dict>") -> Source:
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
@@ -236,9 +238,11 @@ class Source:
                 raise RegistryError(f"{origin}: bad article_pattern: {exc}") from exc
 
 
-def _ports(declared, values: dict, listings: list[Listing], origin: str) -> tuple[int, ...]:
-    """Declared ports plus any written in the entry URLs (80 and 443 are always allowed)."""
-    found = []
+def _ports(declared: Iterable[Any], values: dict[str, Any], listings: list[Listing], origin: str) -> tuple[int, ...]:
+    """Declared ports plus any written in the entry URLs (80 and 443 are always allowed).
+
+    `declared` and `values` are the registry entry's raw YAML: int() checks each port."""
+    found: list[int] = []
     try:
         found = [int(p) for p in declared]
         for url in [
@@ -247,8 +251,9 @@ def _ports(declared, values: dict, listings: list[Listing], origin: str) -> tupl
             *(lst.url for lst in listings),
             *(api.url for api in values.get("apis") or ()),
         ]:
-            if urlsplit(url).port is not None:
-                found.append(urlsplit(url).port)
+            port = urlsplit(url).port
+            if port is not None:
+                found.append(port)
     except (TypeError, ValueError) as exc:
         raise RegistryError(f"{origin}: bad port ({exc})") from exc
     if any(not 0 < p < 65536 for p in found):
@@ -285,7 +290,7 @@ def get_source(source_id: str, directory: Path | None = None) -> Source:
     return _read(path)
 
 
-def select_sources(wanted: list | None, directory: Path | None = None) -> list[Source]:
+def select_sources(wanted: Sequence[Source | str] | None, directory: Path | None = None) -> list[Source]:
     """Registry ids and/or Source objects -> Sources; None means every enabled source."""
     if not wanted:
         return [s for s in load_sources(directory) if s.enabled]

@@ -19,7 +19,7 @@ from spiders.registry import Source
 from spiders.spider import SourceSpider
 
 
-def build_settings(*, run_id: str, replay_proxy: str | None, progress: bool, overrides: list[str]):
+def build_settings(*, run_id: str, replay_proxy: str | None, progress: bool, overrides: list[str]) -> Settings:
 
     settings = Settings()
     settings.setmodule("spiders.settings", priority="project")

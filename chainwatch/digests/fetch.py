@@ -8,7 +8,9 @@ Every function takes an open cursor so the whole digest is read from one snapsho
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
+
+from psycopg2.extensions import cursor as Cursor
 
 from chainwatch.digests.model import LabelEntity, NewEntity, NewSource, SourceWeek, Story, StoryLink, WeekTotals
 from chainwatch.digests.weeks import IsoWeek, week_of
@@ -22,21 +24,22 @@ def sql(name: str) -> str:
     return statement("digests", name)
 
 
-def _range(week: IsoWeek, first: IsoWeek | None = None) -> dict:
+def _range(week: IsoWeek, first: IsoWeek | None = None) -> dict[str, datetime]:
     return {"start": (first or week).start, "end": week.end}
 
 
-def week_totals(cur, week: IsoWeek) -> WeekTotals:
+def week_totals(cur: Cursor, week: IsoWeek) -> WeekTotals:
     """The digest week's key figures; `labelled` is filled in from week_labels."""
     cur.execute(sql("week_totals"), _range(week))
     items, stories, sources, unclassified = cur.fetchone()
     return WeekTotals(items=items, stories=stories, sources=sources, unclassified=unclassified)
 
 
-def trend(cur, weeks: list[IsoWeek]) -> tuple[dict[date, int], dict[tuple[date, str], int]]:
+def trend(cur: Cursor, weeks: list[IsoWeek]) -> tuple[dict[date, int], dict[tuple[date, str], int]]:
     """Items per week start, and items per (week start, label), over `weeks` (consecutive, oldest first)."""
     cur.execute(sql("trend"), _range(weeks[-1], weeks[0]))
-    items, per_label = {}, {}
+    items: dict[date, int] = {}
+    per_label: dict[tuple[date, str], int] = {}
     for week_start, label, n in cur.fetchall():
         if label is None:
             items[week_start] = n
@@ -45,10 +48,12 @@ def trend(cur, weeks: list[IsoWeek]) -> tuple[dict[date, int], dict[tuple[date, 
     return items, per_label
 
 
-def week_labels(cur, week: IsoWeek) -> tuple[dict[str, int], int, list[str]]:
+def week_labels(cur: Cursor, week: IsoWeek) -> tuple[dict[str, int], int, list[str]]:
     """Stories per label in the week, items with any label, and the model versions behind them."""
     cur.execute(sql("week_labels"), _range(week))
-    stories, labelled, versions = {}, 0, []
+    stories: dict[str, int] = {}
+    labelled = 0
+    versions: list[str] = []
     for label, n_stories, n_items, model_versions in cur.fetchall():
         if label is None:
             labelled, versions = n_items, list(model_versions or [])
@@ -57,7 +62,7 @@ def week_labels(cur, week: IsoWeek) -> tuple[dict[str, int], int, list[str]]:
     return stories, labelled, versions
 
 
-def top_stories(cur, week: IsoWeek, per_label: int) -> dict[str, list[Story]]:
+def top_stories(cur: Cursor, week: IsoWeek, per_label: int) -> dict[str, list[Story]]:
     """The best `per_label` stories of each label, each with every copy's source and link."""
     cur.execute(sql("top_stories"), {**_range(week), "per_label": per_label})
     rows = cur.fetchall()
@@ -83,7 +88,7 @@ def top_stories(cur, week: IsoWeek, per_label: int) -> dict[str, list[Story]]:
     return dict(stories)
 
 
-def story_links(cur, story_ids: list[int]) -> dict[int, list[StoryLink]]:
+def story_links(cur: Cursor, story_ids: list[int]) -> dict[int, list[StoryLink]]:
     if not story_ids:
         return {}
     cur.execute(sql("story_links"), {"story_ids": story_ids})
@@ -93,18 +98,18 @@ def story_links(cur, story_ids: list[int]) -> dict[int, list[StoryLink]]:
     return links
 
 
-def new_sources(cur, week: IsoWeek) -> list[NewSource]:
+def new_sources(cur: Cursor, week: IsoWeek) -> list[NewSource]:
     cur.execute(sql("new_sources"), _range(week))
     return [NewSource(*row) for row in cur.fetchall()]
 
 
-def new_entities(cur, week: IsoWeek, *, window_weeks: int, limit: int = 20) -> list[NewEntity]:
+def new_entities(cur: Cursor, week: IsoWeek, *, window_weeks: int, limit: int = 20) -> list[NewEntity]:
     """Entities first seen within a rolling window: named this week, not in the `window_weeks` before."""
     cur.execute(sql("new_entities"), {**_range(week), "window_start": week.shift(-window_weeks).start, "limit": limit})
     return [NewEntity(*row) for row in cur.fetchall()]
 
 
-def label_entities(cur, week: IsoWeek, per_label: int) -> dict[str, list[LabelEntity]]:
+def label_entities(cur: Cursor, week: IsoWeek, per_label: int) -> dict[str, list[LabelEntity]]:
     """Per label, the entities named by the most stories of the week."""
     cur.execute(sql("label_entities"), {**_range(week), "per_label": per_label})
     found: dict[str, list[LabelEntity]] = defaultdict(list)
@@ -113,8 +118,8 @@ def label_entities(cur, week: IsoWeek, per_label: int) -> dict[str, list[LabelEn
     return dict(found)
 
 
-def source_health(cur, week: IsoWeek) -> list[SourceWeek]:
-    result = []
+def source_health(cur: Cursor, week: IsoWeek) -> list[SourceWeek]:
+    result: list[SourceWeek] = []
     for source_id, name, runs, failed, pages, stored, skipped, errors, kinds, items, status in health.for_week(
         cur, week.start, week.end
     ):
@@ -125,6 +130,6 @@ def source_health(cur, week: IsoWeek) -> list[SourceWeek]:
     return result
 
 
-def weeks_with_articles(cur) -> list[IsoWeek]:
+def weeks_with_articles(cur: Cursor) -> list[IsoWeek]:
     cur.execute(sql("weeks_with_articles"))
     return [week_of(row[0]) for row in cur.fetchall()]

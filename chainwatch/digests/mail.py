@@ -36,7 +36,7 @@ def compose(d: Digest, markdown: str, charts: dict[str, bytes], settings: SmtpSe
     msg["Message-ID"] = make_msgid(idstring=f"digest-{d.week}", domain=domain)
     msg.set_content(markdown, subtype="plain")
     msg.add_alternative(html, subtype="html")
-    html_part = msg.get_payload()[1]
+    html_part = list(msg.iter_parts())[1]  # multipart/alternative: [text/plain, text/html]
     for kind, png in charts.items():
         html_part.add_related(png, "image", "png", cid=cids[kind], filename=f"trend-{kind}.png", disposition="inline")
     return msg

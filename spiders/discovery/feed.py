@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from spiders.discovery import BadEntryPage, Discovered, Link
 from spiders.discovery.sitemap import parse_sitemap
 from spiders.discovery.xml import local_name, parse_xml
@@ -14,14 +16,14 @@ _DATE_TAGS = ("pubdate", "published", "date", "issued", "updated", "modified")
 _SUMMARY_TAGS = ("encoded", "content", "description", "summary")  # content:encoded first: the full body
 
 
-def _children(el) -> dict[str, list]:
-    found: dict[str, list] = {}
+def _children(el: etree._Element) -> dict[str, list[etree._Element]]:
+    found: dict[str, list[etree._Element]] = {}
     for child in el:
         found.setdefault(local_name(child), []).append(child)
     return found
 
 
-def _text(el) -> str | None:
+def _text(el: etree._Element | None) -> str | None:
     if el is None:
         return None
     value = "".join(el.itertext()).strip()
@@ -33,11 +35,11 @@ def _plain_title(title: str | None) -> str | None:
     return clean_space(re.sub(r"<[^>]+>", " ", title or "")) or None
 
 
-def _item_link(kids: dict[str, list]) -> str | None:
+def _item_link(kids: dict[str, list[etree._Element]]) -> str | None:
     if kids.get("origlink"):  # feedburner:origLink: the publisher's own URL
         return _text(kids["origlink"][0])
     for link in kids.get("link", []):
-        href = link.get("href")
+        href: str | None = link.get("href")
         if href is None:  # RSS: <link>URL</link>
             return _text(link)
         if link.get("rel") in (None, "alternate"):  # Atom: <link rel="alternate" href=...>

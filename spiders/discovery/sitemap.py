@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from spiders.dates import parse_date
 from spiders.discovery import BadEntryPage, Discovered, Link
 from spiders.discovery.xml import local_name, parse_xml
@@ -17,14 +19,14 @@ from spiders.discovery.xml import local_name, parse_xml
 SKEW = timedelta(hours=2)
 
 
-def _first(el, name: str):
+def _first(el: etree._Element, name: str) -> etree._Element | None:
     for child in el.iter():
         if local_name(child) == name:
             return child
     return None
 
 
-def _value(el, name: str) -> str | None:
+def _value(el: etree._Element, name: str) -> str | None:
     found = _first(el, name)
     text = "".join(found.itertext()).strip() if found is not None else ""
     return text or None

@@ -42,7 +42,7 @@ def _storable_ref(match: re.Match[bytes]) -> bytes:
     return b"&#xFFFD;" if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF else match.group(0)
 
 
-def local_name(el) -> str:
+def local_name(el: etree._Element) -> str:
     tag = el.tag if isinstance(el.tag, str) else ""
     return tag.rsplit("}", 1)[-1].lower()
 

@@ -10,15 +10,27 @@ found (title, text, published, lead); extraction fills in the rest.
 from __future__ import annotations
 
 import importlib
-from datetime import date
+from datetime import date, datetime
 from functools import cache
+from typing import TypedDict
+
+from lxml.html import HtmlElement
+
+
+class ParsedFields(TypedDict, total=False):
+    """What a site parser found on a page; extraction fills in the fields it leaves out."""
+
+    title: str
+    text: str
+    published: datetime
+    lead: str
 
 
 class SiteParser:
     version: str = "1"
     valid_from: date = date(1990, 1, 1)
 
-    def parse(self, tree, url: str) -> dict:  # pragma: no cover - interface
+    def parse(self, tree: HtmlElement, url: str) -> ParsedFields:  # pragma: no cover - interface
         raise NotImplementedError
 
 

@@ -8,16 +8,18 @@ generic extraction misses. Layout inferred from public descriptions, not checked
 
 from __future__ import annotations
 
+from lxml.html import HtmlElement
+
 from spiders.dates import find_date_in_text
 from spiders.metadata import clean_space
-from spiders.parsers import SiteParser
+from spiders.parsers import ParsedFields, SiteParser
 
 
 class PbcTableLayout(SiteParser):
     version = "1"
 
-    def parse(self, tree, url: str) -> dict:
-        found: dict = {}
+    def parse(self, tree: HtmlElement, url: str) -> ParsedFields:
+        found: ParsedFields = {}
         title = tree.xpath("//h2[1] | //td[contains(@class,'title')][1] | //*[@id='title'][1]")
         if title:
             found["title"] = clean_space(title[0].text_content())

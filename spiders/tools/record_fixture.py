@@ -27,7 +27,8 @@ from spiders.tools.regenerate_expected import regenerate
 def fetch(url: str, timeout: float = 30.0) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only, checked by caller)
-        return response.read(5 * 1024 * 1024 + 1)
+        body: bytes = response.read(5 * 1024 * 1024 + 1)
+        return body
 
 
 def main(argv: list[str] | None = None) -> int:
