@@ -6,7 +6,9 @@ import logging
 import sys
 import time
 
-from scrapy import signals
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
 from twisted.internet import task
 
 from chainwatch.db import transaction
@@ -23,7 +25,7 @@ class RunRecorder:
     """Writes the source's crawl_runs row: opened at start, refreshed while crawling (so a killed
     crawl keeps its counts), closed with a status when the spider finishes."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         settings = crawler.settings
         # crawl() always passes one; a bare `scrapy crawl source -a source=ID` gets its own
@@ -36,7 +38,7 @@ class RunRecorder:
         self.started = time.monotonic()
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -45,13 +47,15 @@ class RunRecorder:
 
     @property
     def source_id(self) -> str:
-        return self.crawler.spider.name
+        spider = self.crawler.spider
+        assert spider is not None  # signals only fire once the crawler has its spider
+        return spider.name
 
-    def response_received(self, response, request, spider):
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         if not (request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt")):
             self.crawler.stats.inc_value(st.PAGES)
 
-    def run_stats(self):
+    def run_stats(self) -> RunStats:
 
         get = self.crawler.stats.get_value
         return RunStats(
@@ -73,7 +77,7 @@ class RunRecorder:
         except Exception as exc:  # noqa: BLE001 (bookkeeping must never stop the crawl)
             log.error("%s: could not write crawl_runs: %s", self.source_id, str(exc).splitlines()[0])
 
-    def spider_opened(self, spider):
+    def spider_opened(self, spider: Spider) -> None:
         self._save("opening")
         self.loop = task.LoopingCall(self._save)
         self.loop.start(max(self.interval, 1.0), now=False)
@@ -101,7 +105,7 @@ class RunRecorder:
             )
         if get(st.ENTRY_OK, 0) == 0:
             return "failed", "no feed, sitemap, listing or API could be read"
-        notes = []
+        notes: list[str] = []
         if walled:
             notes.append(f"{sum(walled.values())} page(s) behind a bot wall or script-only")
         if get(st.ENTRY_FAILED, 0):
@@ -116,7 +120,7 @@ class RunRecorder:
         # Nothing listed at all is flagged by source_health as no_items (the run itself went fine).
         return "ok", None if stats.items_stored + stats.items_skipped else "no items"
 
-    def spider_closed(self, spider, reason):
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         status, note = self.status(reason)

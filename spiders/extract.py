@@ -19,20 +19,25 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
 import trafilatura
 from htmldate import find_date
+from lxml.html import HtmlElement
 
 from chainwatch.contracts import Article
 from spiders.canonical import canonical_url, same_site
 from spiders.dates import find_date_in_text, local_day, not_future, parse_local, zone
 from spiders.encoding import decode_html
-from spiders.metadata import clean_space, read_metadata
-from spiders.parsers import parser_for
+from spiders.metadata import PageMeta, clean_space, read_metadata
+from spiders.parsers import ParsedFields, parser_for
 from spiders.registry import RegistryError, Source, get_source
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +103,7 @@ def content_hash(title: str, text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lang_identifier():
+def _lang_identifier() -> LanguageIdentifier:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier  # the language model file loads on first use
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -107,13 +112,15 @@ def _lang_identifier():
 def detect_language(text: str, fallback: str | None = None) -> str | None:
     sample = (text or "")[:2000]
     if len(sample.strip()) >= 20:
+        lang: str
+        confidence: float
         lang, confidence = _lang_identifier().classify(sample)
         if confidence >= LANG_MIN_CONFIDENCE:
             return lang
     return fallback
 
 
-def _clean_title(meta, domain: str) -> str | None:
+def _clean_title(meta: PageMeta, domain: str) -> str | None:
     """og:title, JSON-LD headline, else <title> without the site's name (the <h1> when <title> contains it)."""
     if meta.title or meta.headline:
         return meta.title or meta.headline
@@ -173,7 +180,7 @@ def strip_site_name(title: str, names: list[str]) -> str:
     return kept.strip() or title
 
 
-def site_names(meta, source: Source | None, domain: str) -> list[str]:
+def site_names(meta: PageMeta, source: Source | None, domain: str) -> list[str]:
     """Names a site may put in its titles: og:site_name, the registry name (and its parts), the domain label."""
     names = [meta.site_name or "", domain.split(".")[0]]
     if source is not None:
@@ -199,7 +206,7 @@ def _drop_title_line(text: str, title: str) -> str:
     return rest.strip() if rest and normalise(first) == normalise(title) else text
 
 
-def _trafilatura_text(tree, url: str) -> str:
+def _trafilatura_text(tree: HtmlElement, url: str) -> str:
 
     # fast=False: the readability/justext second opinions recover bodies the first pass cuts short
     # (F1 0.939 -> see docs/benchmarks.md, ScrapingHub set); favor_precision keeps menus out (a real
@@ -225,7 +232,7 @@ def _resolve_source(source: str | Source | None) -> Source | None:
         return None
 
 
-def _harmless_ref(match: re.Match) -> str:
+def _harmless_ref(match: re.Match[str]) -> str:
     """A character reference, or a space when it names a control character or a noncharacter."""
     cp = int(match.group(1), 16) if match.group(1) else int(match.group(2))
     if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF or _CONTROL_CHARS.match(chr(cp)) or cp == 0:
@@ -248,7 +255,7 @@ def printable(text: str, *, keep: str = "") -> str:
 _PARSER = lxml.html.HTMLParser(remove_comments=True)
 
 
-def _parse_tree(text: str):
+def _parse_tree(text: str) -> HtmlElement | None:
     text = _CONTROL_CHARS.sub(" ", _XML_DECL.sub("", text, count=1))
     if "&#" in text:
         text = _CHAR_REF.sub(_harmless_ref, text)
@@ -270,6 +277,7 @@ def extract(
     """Extract the article on one page. `url` is the page's real address (never the replay's)."""
     hints = hints or Hints()
     src = _resolve_source(source)
+    unregistered = source if isinstance(source, str) else None  # an id the registry does not know, when src is None
     tz = src.timezone if src else "UTC"
     fetched_at = fetched_at or datetime.now(UTC)
     try:
@@ -279,7 +287,7 @@ def extract(
 
     if len(html) > MAX_PAGE_BYTES:
         return ExtractionFailure("too_large", f"page of {len(html):,} bytes is over {MAX_PAGE_BYTES:,}", url)
-    warnings = []
+    warnings: list[str] = []
     if isinstance(html, bytes):
         if looks_binary(html):
             return ExtractionFailure("not_html", "binary data, not a web page", url)
@@ -298,7 +306,8 @@ def extract(
         return ExtractionFailure("not_html", "page could not be parsed as HTML", url)
 
     meta = read_metadata(tree)
-    site, parser_used = {}, None
+    site: ParsedFields = {}
+    parser_used: str | None = None
     if src and src.parser:
         parser = parser_for(src.parser, fetched_at.date())
         site, parser_used = parser.parse(tree, url) or {}, f"{src.parser}@{parser.version}"
@@ -326,7 +335,7 @@ def extract(
     else:
         canonical = fallback_canonical
 
-    extra: dict = {"warnings": warnings} if warnings else {}
+    extra: dict[str, object] = {"warnings": warnings} if warnings else {}
     if meta.authors:
         extra["authors"] = meta.authors
     if parser_used:
@@ -335,7 +344,7 @@ def extract(
     return Article(
         url=url,
         canonical_url=canonical,
-        source=src.id if src else (source or domain),
+        source=src.id if src else (unregistered or domain),
         title=title[:1000],
         text=text,
         published=published.astimezone(UTC) if published else None,
@@ -396,14 +405,14 @@ def _first_sentence(text: str, limit: int = 80) -> str:
     return sentence if len(sentence) <= limit else sentence[:limit].rstrip() + "…"
 
 
-def _main_text(tree, url: str, title: str, meta, hints: Hints) -> str:
+def _main_text(tree: HtmlElement, url: str, title: str, meta: PageMeta, hints: Hints) -> str:
     text = _drop_title_line(_trafilatura_text(tree, url), title)
     if len(text) < SHORT_TEXT:
         text = max([text, _plain(meta.body), _plain(hints.summary), _plain(meta.description)], key=len)
     return text
 
 
-def _published(tree, meta, hints: Hints, tz: str) -> datetime | None:
+def _published(tree: HtmlElement, meta: PageMeta, hints: Hints, tz: str) -> datetime | None:
     """The publication date in the offset the publisher wrote it with (its own day: Article.published_day)."""
     for raw in meta.published:
         found = parse_local(raw, tz=tz)
@@ -417,7 +426,7 @@ def _published(tree, meta, hints: Hints, tz: str) -> datetime | None:
     )
 
 
-def _htmldate(tree, tz: str) -> datetime | None:
+def _htmldate(tree: HtmlElement, tz: str) -> datetime | None:
     """htmldate's fast search, then its extensive one (dates in running text, URLs) when that finds nothing."""
     for extensive in (False, True):
         try:

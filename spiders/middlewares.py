@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
@@ -23,17 +27,17 @@ class ReplayProxyMiddleware:
     before RobotsTxtMiddleware, so robots.txt is also fetched through the proxy.
     """
 
-    def __init__(self, proxy: str):
+    def __init__(self, proxy: str) -> None:
         self.proxy = proxy
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> ReplayProxyMiddleware:
         proxy = crawler.settings.get("CHAINWATCH_REPLAY_PROXY")
         if not proxy:
             raise NotConfigured
         return cls(proxy)
 
-    def process_request(self, request, spider=None):
+    def process_request(self, request: Request, spider: Spider | None = None) -> Request | None:
         if request.url.startswith("https://"):
             meta = {**request.meta, ORIGINAL_URL: request.url, "proxy": self.proxy}
             # A new request goes back through the scheduler; the original already passed the
@@ -51,14 +55,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
     RETRY_BACKOFF_BASE * 2**(attempt-1) seconds, capped at RETRY_BACKOFF_MAX, or the server's
     Retry-After when it asks for longer (still capped)."""
 
-    def __init__(self, settings):
+    def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
 
-    def _delay(self, retry_request, response=None) -> float:
-        attempt = retry_request.meta.get("retry_times", 1)
-        delay = self.base * 2 ** (attempt - 1)
+    def _delay(self, retry_request: Request, response: Response | None = None) -> float:
+        attempt: int = retry_request.meta.get("retry_times", 1)
+        delay: float = self.base * 2 ** (attempt - 1)
         if response is not None:
             after = response.headers.get(b"Retry-After")
             if after and after.strip().isdigit():
@@ -71,14 +75,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
             await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
-    async def process_response(self, request, response, spider=None):
+    # Async overrides of the base's sync methods: Scrapy's downloader middleware manager awaits
+    # coroutine methods, so the incompatible return types are what Scrapy expects here.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
         result = super().process_response(request, response)
-        if result is not response:
+        if isinstance(result, Request):  # a retry; else the response itself
             await self._wait(self._delay(result, response))
         return result
 
-    async def process_exception(self, request, exception, spider=None):
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
         result = super().process_exception(request, exception)
-        if result is not None:
+        if isinstance(result, Request):  # a retry (the base returns a Request or None)
             await self._wait(self._delay(result))
         return result

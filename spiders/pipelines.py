@@ -16,8 +16,11 @@ import logging
 import time
 
 import psycopg2
+from psycopg2.extensions import connection as Connection
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from chainwatch.contracts import Article
 from chainwatch.db import connect
 from chainwatch.errors import DatabaseUnavailable
 from chainwatch.storage.articles import upsert_articles
@@ -34,13 +37,14 @@ _CONNECTION_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, Databa
 
 
 class SkipSeenPipeline:
-    @classmethod
-    def from_crawler(cls, crawler):
-        pipe = cls()
-        pipe.crawler = crawler
-        return pipe
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
 
-    def process_item(self, item):
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SkipSeenPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Article) -> Article:
         spider = self.crawler.spider
         stored = getattr(spider, "stored", ())
         if item.canonical_url in _EMITTED or item.canonical_url in stored:
@@ -51,38 +55,38 @@ class SkipSeenPipeline:
 
 
 class StorePipeline:
-    def __init__(self, crawler, batch_size: int, reconnect_s: float = 30.0):
+    def __init__(self, crawler: Crawler, batch_size: int, reconnect_s: float = 30.0) -> None:
         self.crawler = crawler
         self.batch_size = batch_size
         self.reconnect_s = reconnect_s
-        self.batch: list = []
-        self.conn = None
+        self.batch: list[Article] = []
+        self.conn: Connection | None = None
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(
             crawler,
             crawler.settings.getint("CHAINWATCH_BATCH_SIZE", 100),
             crawler.settings.getfloat("CHAINWATCH_DB_RECONNECT_S", 30.0),
         )
 
-    def open_spider(self):
+    def open_spider(self) -> None:
         self.conn = connect()
 
-    def process_item(self, item):
+    def process_item(self, item: Article) -> Article:
         self.batch.append(item)
         if len(self.batch) >= self.batch_size:
             self.flush()
         return item
 
-    def close_spider(self):
+    def close_spider(self) -> None:
         try:
             self.flush()
         finally:
             if self.conn is not None:
                 self.conn.close()
 
-    def _upsert(self, articles: list) -> None:
+    def _upsert(self, articles: list[Article]) -> None:
         if self.conn is None or self.conn.closed:
             self.conn = connect()
         with self.conn, self.conn.cursor() as cur:
@@ -90,7 +94,7 @@ class StorePipeline:
         self.crawler.stats.inc_value(st.STORED, result.inserted + result.updated)
         self.crawler.stats.inc_value(st.SKIPPED, result.unchanged)
 
-    def _store(self, articles: list) -> None:
+    def _store(self, articles: list[Article]) -> None:
         """_upsert, reconnecting and retrying the same articles while the connection is lost."""
         deadline = time.monotonic() + self.reconnect_s
         delay = 0.25
@@ -107,7 +111,7 @@ class StorePipeline:
                     raise DatabaseLost(_first_line(exc)) from exc
                 log.warning(
                     "%s: database connection lost (%s); retrying %d article(s) in %.2f s",
-                    self.crawler.spider.name,
+                    st.spider_name(self.crawler),
                     _first_line(exc),
                     len(articles),
                     delay,
@@ -130,7 +134,7 @@ class StorePipeline:
             forget_shared_index()  # it may hold ids of the rolled-back rows
             log.warning(
                 "%s: batch of %d failed (%s); storing one by one",
-                self.crawler.spider.name,
+                st.spider_name(self.crawler),
                 len(batch),
                 _first_line(exc),
             )

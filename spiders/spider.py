@@ -13,10 +13,17 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime
+from typing import Any, Self
 
 import scrapy
 from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
 
+from chainwatch.contracts import Article
 from chainwatch.db import transaction
 from chainwatch.storage.articles import stored_urls
 from chainwatch.storage.crawl_runs import last_finished_start
@@ -29,7 +36,7 @@ from spiders.discovery.api import detail_text, parse_api
 from spiders.discovery.feed import parse_feed
 from spiders.discovery.listing import next_page, parse_listing
 from spiders.discovery.sitemap import parse_sitemap
-from spiders.extract import Hints, extract, extract_inline
+from spiders.extract import ExtractionFailure, Hints, extract, extract_inline
 from spiders.guard import url_problem
 from spiders.middlewares import ORIGINAL_URL
 from spiders.registry import ApiEndpoint, Listing, Source, get_source
@@ -54,12 +61,12 @@ class SourceSpider(scrapy.Spider):
 
     def __init__(
         self,
-        source: Source | dict | str,
-        refetch: bool = False,
+        source: Source | dict[str, Any] | str,
+        refetch: bool | str = False,  # `scrapy crawl -a refetch=1` passes a string
         since: str | None = None,
         until: str | None = None,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         if isinstance(source, dict):
             source = Source.from_dict(source)
         elif isinstance(source, str):
@@ -70,7 +77,7 @@ class SourceSpider(scrapy.Spider):
         self.allowed_domains = list(source.allowed_domains)
         self.pattern = re.compile(source.article_pattern) if source.article_pattern else None
         self.stored: set[str] = set()
-        self.sitemaps_since = None
+        self.sitemaps_since: datetime | None = None
         self.seen: set[str] = set()
         self.queued = 0
         self.sitemaps_followed = 0
@@ -80,13 +87,13 @@ class SourceSpider(scrapy.Spider):
         self.entries_seen: set[str] = set()
 
     @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         return spider
 
     # -- start: what is already stored, then the entry pages ---------------------------------
-    async def start(self):
+    async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.refetch:
             self._load_state()
         if self.window is not None:
@@ -109,7 +116,9 @@ class SourceSpider(scrapy.Spider):
             self.stored = stored_urls(cur, self.source.id)
             self.sitemaps_since = last_finished_start(cur, self.source.id)
 
-    def _entry(self, url: str, kind: str, selector: str | None = None, dont_filter: bool = True, depth: int = 0):
+    def _entry(
+        self, url: str, kind: str, selector: str | None = None, dont_filter: bool = True, depth: int = 0
+    ) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.parse_entry,
@@ -119,7 +128,9 @@ class SourceSpider(scrapy.Spider):
             meta={"cw_role": "entry", "cw_kind": kind, "cw_selector": selector, "cw_depth": depth},
         )
 
-    def _listing_entry(self, listing: Listing, url: str | None = None, chain: str | None = None, page: int = 1):
+    def _listing_entry(
+        self, listing: Listing, url: str | None = None, chain: str | None = None, page: int = 1
+    ) -> scrapy.Request:
         """A listing or archive page; in a backfill, `chain` (its first page) ties it to its older pages."""
         url = url or listing.url
         request = self._entry(url, "listing", selector=listing.links, dont_filter=page == 1)
@@ -129,7 +140,7 @@ class SourceSpider(scrapy.Spider):
         self.entries_seen.add(url)
         return request
 
-    def _api_entry(self, api: ApiEndpoint, index: int, url: str | None = None, page: int = 1):
+    def _api_entry(self, api: ApiEndpoint, index: int, url: str | None = None, page: int = 1) -> scrapy.Request:
         meta = {"cw_role": "entry", "cw_kind": "api", "cw_api": index, "cw_chain": api.url, "cw_page": page}
         if page > 1:  # a backfill's older page (api `pages`): after the newer page's articles
             self.entries_seen.add(url or api.url)
@@ -173,7 +184,7 @@ class SourceSpider(scrapy.Spider):
             meta=meta,
         )
 
-    def _walled(self, response, what: str) -> bool:
+    def _walled(self, response: Response, what: str) -> bool:
         """Count a bot wall or script-only page (True), or say the response is what it claims (False)."""
         wall = detect_wall(response.status, response.headers, response.body)
         if wall is None:
@@ -182,7 +193,7 @@ class SourceSpider(scrapy.Spider):
         return True
 
     # -- entry pages -> links -----------------------------------------------------------------
-    def parse_entry(self, response):
+    def parse_entry(self, response: Response) -> Iterator[scrapy.Request | Article]:
         kind, url = response.meta["cw_kind"], real_url(response)
         chain = response.meta.get("cw_chain")
         if chain in self.chains_done:
@@ -222,7 +233,7 @@ class SourceSpider(scrapy.Spider):
             if older is not None:
                 yield older
 
-    def _older_page(self, response, kind: str, url: str):
+    def _older_page(self, response: Response, kind: str, url: str) -> scrapy.Request | None:
         """A backfill's next (older) page of a listing or API (`next` link or numbered `pages`), unless the
         chain reached `since`, loops or hit the page limit."""
         meta = response.meta
@@ -230,7 +241,7 @@ class SourceSpider(scrapy.Spider):
         if meta["cw_chain"] in self.chains_done:  # this page's dated items already reached `since`
             return None
         api = self.source.apis[meta["cw_api"]] if kind == "api" else None
-        listing = meta.get("cw_listing")
+        listing: Listing | None = meta.get("cw_listing")
         if api is not None:
             older = api.pages.format(page=page + 1) if api.pages else None
         elif listing is not None and listing.pages:
@@ -250,9 +261,10 @@ class SourceSpider(scrapy.Spider):
             return None
         if api is not None:
             return self._api_entry(api, meta["cw_api"], older, page + 1)
+        assert listing is not None  # without an api or a listing, the branches above returned None
         return self._listing_entry(listing, older, meta["cw_chain"], page + 1)
 
-    def _outside_window(self, day, chain: str | None) -> bool:
+    def _outside_window(self, day: date | None, chain: str | None) -> bool:
         """A backfill's window check on the publisher's day (None: unknown, kept); an article older than
         `since` also ends its listing chain."""
         if self.window is None or day is None or self.window.contains(day):
@@ -281,7 +293,9 @@ class SourceSpider(scrapy.Spider):
         self.sitemaps_followed += 1
         return True
 
-    def _article_request(self, link: Link, api: int | None = None, chain: str | None = None):
+    def _article_request(
+        self, link: Link, api: int | None = None, chain: str | None = None
+    ) -> scrapy.Request | Article | None:
         try:
             canonical = canonical_url(link.url)
         except ValueError:
@@ -323,18 +337,18 @@ class SourceSpider(scrapy.Spider):
             meta={"cw_role": "article", "cw_link": link, "cw_chain": chain},
         )
 
-    def _inline_article(self, url: str, body: str, link: Link):
+    def _inline_article(self, url: str, body: str, link: Link) -> Article | None:
         result = extract_inline(
             url, body, source=self.source, hints=Hints(title=link.title, published=link.published, summary=link.summary)
         )
-        if not result:
+        if isinstance(result, ExtractionFailure):
             self.crawler.stats.inc_value(st.NOT_EXTRACTED)
             st.count_error(self.crawler, result.kind, f"{url}: {result.message}")
             return None
         self.crawler.stats.inc_value(st.EXTRACTED)
         return None if self._outside_window(result.published_day, None) else result
 
-    def parse_detail(self, response):
+    def parse_detail(self, response: Response) -> Iterator[Article]:
         """An API item's detail JSON -> the article, stored under the item's page address."""
         link: Link = response.meta["cw_link"]
         if self._walled(response, "detail"):
@@ -356,10 +370,10 @@ class SourceSpider(scrapy.Spider):
             yield article
 
     # -- article pages -> Article items ---------------------------------------------------------
-    def parse_article(self, response):
+    def parse_article(self, response: Response) -> Iterator[Article]:
         link: Link = response.meta["cw_link"]
         url = real_url(response)
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         if ctype.lower().startswith(_NOT_HTML_TYPES):
             self.crawler.stats.inc_value(st.NOT_EXTRACTED)
             st.count_error(self.crawler, "not_html", f"{url}: served as {ctype}")
@@ -374,7 +388,7 @@ class SourceSpider(scrapy.Spider):
             content_type=ctype or None,
             hints=Hints(title=link.title, published=link.published, summary=link.summary),
         )
-        if not result:
+        if isinstance(result, ExtractionFailure):
             self.crawler.stats.inc_value(st.NOT_EXTRACTED)
             st.count_error(self.crawler, result.kind, f"{url}: {result.message}")
             return
@@ -388,8 +402,9 @@ class SourceSpider(scrapy.Spider):
         yield result
 
     # -- failures -------------------------------------------------------------------------------
-    def on_error(self, failure):
-        request = failure.request
+    def on_error(self, failure: Failure) -> None:
+        # Scrapy attaches the failed request to the Failure it passes to an errback; Twisted's class does not declare it.
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]
         role = request.meta.get("cw_role", "page")
         kind = st.failure_kind(failure)
         url = request.meta.get(ORIGINAL_URL, request.url)
@@ -410,7 +425,7 @@ class SourceSpider(scrapy.Spider):
             level=logging.INFO if kind == "robots_disallowed" else logging.WARNING,
         )
 
-    def _spider_error(self, failure, response, spider):
+    def _spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
         if spider is self:
             st.count_error(
                 self.crawler,
@@ -420,6 +435,7 @@ class SourceSpider(scrapy.Spider):
             )
 
 
-def real_url(response) -> str:
+def real_url(response: Response) -> str:
     """The real address of a response (the replay proxy fetches https pages over http)."""
-    return response.meta.get(ORIGINAL_URL) or response.url
+    original: str | None = response.meta.get(ORIGINAL_URL)
+    return original or response.url

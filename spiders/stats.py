@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 
 from scrapy import exceptions as sx
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx_error
 from twisted.internet.defer import CancelledError
+from twisted.python.failure import Failure
 
 from spiders.guard import BlockedRequest
+from spiders.walls import Wall
 
 PAGES = "cw/pages_fetched"
 STORED = "cw/items_stored"
@@ -29,20 +32,25 @@ WALLED_PREFIX = "cw/walled/"  # + blocked | js_required: pages that were a bot w
 log = logging.getLogger("spiders")
 
 
-def count_error(crawler, kind: str, message: str, *, level: int = logging.WARNING) -> None:
+def spider_name(crawler: Crawler) -> str:
+    """The crawling spider's name (its source id) for log lines; "?" before the crawler has a spider."""
+    spider = crawler.spider
+    return spider.name if spider else "?"
+
+
+def count_error(crawler: Crawler, kind: str, message: str, *, level: int = logging.WARNING) -> None:
     """One clear log line and one counter per bad input; never an exception."""
     crawler.stats.inc_value(ERROR_PREFIX + kind)
-    spider = crawler.spider
-    log.log(level, "%s: %s: %s", spider.name if spider else "?", kind, message)
+    log.log(level, "%s: %s: %s", spider_name(crawler), kind, message)
 
 
-def count_wall(crawler, wall, what: str) -> None:
+def count_wall(crawler: Crawler, wall: Wall, what: str) -> None:
     """A walled page: counted under its kind (blocked | js_required) as an error and as a wall."""
     crawler.stats.inc_value(WALLED_PREFIX + wall.kind)
     count_error(crawler, wall.kind, f"{what}: {wall.message()}")
 
 
-def walled_counts(crawler) -> dict[str, int]:
+def walled_counts(crawler: Crawler) -> dict[str, int]:
     return {
         key[len(WALLED_PREFIX) :]: value
         for key, value in crawler.stats.get_stats().items()
@@ -50,7 +58,7 @@ def walled_counts(crawler) -> dict[str, int]:
     }
 
 
-def error_counts(crawler) -> dict[str, int]:
+def error_counts(crawler: Crawler) -> dict[str, int]:
     return {
         key[len(ERROR_PREFIX) :]: value
         for key, value in crawler.stats.get_stats().items()
@@ -58,7 +66,7 @@ def error_counts(crawler) -> dict[str, int]:
     }
 
 
-def failure_kind(failure) -> str:
+def failure_kind(failure: Failure) -> str:
     """The error_counts key for a failed request."""
     exc = failure.value
     if isinstance(exc, BlockedRequest):

@@ -18,20 +18,59 @@ import hashlib
 import json
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import unquote, urlsplit
 
 from chainwatch.config import PROJECT_ROOT
+from chainwatch.contracts import Article
+from chainwatch.replay import ManifestEntry
 from spiders.canonical import canonical_url
-from spiders.discovery import BadEntryPage
+from spiders.discovery import BadEntryPage, Link
 from spiders.discovery.api import detail_text, parse_api
 from spiders.discovery.feed import parse_feed
 from spiders.discovery.listing import parse_listing
 from spiders.discovery.sitemap import parse_sitemap
-from spiders.extract import Hints, extract, extract_inline
+from spiders.extract import ExtractionFailure, Hints, extract, extract_inline
 from spiders.registry import Source
 
 FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "spiders"
 ENTRY_ROLES = ("feed", "sitemap", "listing", "api")
+
+
+class PageRecord(TypedDict):
+    """One saved page (see the module docstring)."""
+
+    url: str
+    file: str  # under site/
+    role: str  # robots | feed | sitemap | listing | api | detail | article
+    recorded: str  # ISO date
+    origin: str
+
+
+class ArticleRecord(TypedDict):
+    """What the crawl must store for one saved article."""
+
+    url: str
+    canonical_url: str
+    title: str
+    published: str | None  # ISO 8601
+    lang: str | None
+    content_hash: str
+    text_start: str  # the first 80 characters
+
+
+class FailureRecord(TypedDict):
+    """A saved article page that must give no article, and the failure kind it must give."""
+
+    url: str
+    failure: str
+
+
+class SourceRecord(TypedDict):
+    """sources/<id>.json."""
+
+    pages: list[PageRecord]
+    expected: list[ArticleRecord | FailureRecord]
 
 
 def site_dir(base: Path | None = None) -> Path:
@@ -66,7 +105,9 @@ def _add_to_manifest(url: str, rel: str, base: Path | None) -> None:
     if rel == site_file(url):
         return
     manifest_path = site_dir(base) / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    manifest: dict[str, ManifestEntry] = (
+        json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    )
     host = (parts.hostname or "").lower().removeprefix("www.")
     key = (
         host + unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -77,14 +118,15 @@ def _add_to_manifest(url: str, rel: str, base: Path | None) -> None:
     )
 
 
-def load_record(source_id: str, base: Path | None = None) -> dict:
+def load_record(source_id: str, base: Path | None = None) -> SourceRecord:
     path = record_path(source_id, base)
     if not path.exists():
         return {"pages": [], "expected": []}
-    return json.loads(path.read_text(encoding="utf-8"))
+    record: SourceRecord = json.loads(path.read_text(encoding="utf-8"))
+    return record
 
 
-def save_record(source_id: str, record: dict, base: Path | None = None) -> Path:
+def save_record(source_id: str, record: SourceRecord, base: Path | None = None) -> Path:
     path = record_path(source_id, base)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -117,7 +159,7 @@ def record_page(
     role: str | None = None,
     recorded: str | None = None,
     base: Path | None = None,
-) -> dict:
+) -> PageRecord:
     """Save one page into the snapshot and list it in the source's record."""
     role = role or sniff_role(url, body, source)
     rel = fixture_file(url, role)
@@ -125,20 +167,26 @@ def record_page(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(body)
     _add_to_manifest(url, rel, base)
-    page = {"url": url, "file": rel, "role": role, "recorded": recorded or date.today().isoformat(), "origin": origin}
+    page: PageRecord = {
+        "url": url,
+        "file": rel,
+        "role": role,
+        "recorded": recorded or date.today().isoformat(),
+        "origin": origin,
+    }
     record = load_record(source.id, base)
     record["pages"] = [p for p in record["pages"] if p["url"] != url] + [page]
     save_record(source.id, record, base)
     return page
 
 
-def _links(source: Source, pages: list[dict], base: Path | None) -> dict:
+def _links(source: Source, pages: list[PageRecord], base: Path | None) -> dict[str, tuple[Link, int | None]]:
     """What the source's saved entry pages say about each linked article (as the crawl sees it):
     canonical URL -> (Link, index of the API it came from or None)."""
 
     selectors = {lst.url: lst.links for lst in source.listings}
     apis = {api.url: i for i, api in enumerate(source.apis)}
-    links: dict = {}
+    links: dict[str, tuple[Link, int | None]] = {}
     for page in pages:
         if page["role"] not in ENTRY_ROLES:
             continue
@@ -164,7 +212,7 @@ def _links(source: Source, pages: list[dict], base: Path | None) -> dict:
     return links
 
 
-def article_record(article) -> dict:
+def article_record(article: Article) -> ArticleRecord:
     return {
         "url": article.url,
         "canonical_url": article.canonical_url,
@@ -176,7 +224,13 @@ def article_record(article) -> dict:
     }
 
 
-def extract_fixture(source: Source, base: Path | None = None) -> list[dict]:
+def _expected(result: Article | ExtractionFailure, url: str) -> ArticleRecord | FailureRecord:
+    if isinstance(result, ExtractionFailure):
+        return {"url": url, "failure": result.kind}
+    return article_record(result)
+
+
+def extract_fixture(source: Source, base: Path | None = None) -> list[ArticleRecord | FailureRecord]:
     """Extract every saved article of a source (pages, API items with their text, detail JSON),
     with the hints its saved entry pages give."""
 
@@ -184,10 +238,10 @@ def extract_fixture(source: Source, base: Path | None = None) -> list[dict]:
     links = _links(source, pages, base)
     by_detail = {link.detail: (link, api) for link, api in links.values() if link.detail}
 
-    def hints(link) -> Hints:
+    def hints(link: Link | None) -> Hints:
         return Hints(link.title, link.published, link.summary) if link else Hints()
 
-    results = []
+    results: list[ArticleRecord | FailureRecord] = []
     for page in pages:
         body = (site_dir(base) / page["file"]).read_bytes() if page["role"] in ("article", "detail") else b""
         if page["role"] == "article":
@@ -196,13 +250,14 @@ def extract_fixture(source: Source, base: Path | None = None) -> list[dict]:
             url = page["url"]
         elif page["role"] == "detail" and page["url"] in by_detail:
             link, api = by_detail[page["url"]]
+            assert api is not None  # detail links come from API pages only
             text = detail_text(body, source.apis[api].detail_body or "") or ""
             article, url = extract_inline(link.url, text, source=source, hints=hints(link)), link.url
         else:
             continue
-        results.append(article_record(article) if article else {"url": url, "failure": article.kind})
+        results.append(_expected(article, url))
     for link, _ in links.values():
         if link.body:
             article = extract_inline(link.url, link.body, source=source, hints=hints(link))
-            results.append(article_record(article) if article else {"url": link.url, "failure": article.kind})
+            results.append(_expected(article, link.url))
     return sorted(results, key=lambda r: r["url"])
