@@ -184,6 +184,7 @@ def _entity_hits(cur: Any, entity_ids: list[str], **filters: Any) -> list[Search
             rank=0.0,
             snippet=" ".join(r.snippet.split()),
             labels=r.labels,
+            published_day=r.published_day,
         )
         for r in rows
     ]

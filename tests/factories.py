@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import psycopg2
 
@@ -41,16 +41,18 @@ def add_article(
     url: str | None = None,
     story_id: int | None = None,
     lead: str | None = None,
+    published_day: date | None = None,
 ) -> int:
-    """Insert one article (its source must exist); returns its id. story_id defaults to itself."""
+    """Insert one article (its source must exist); returns its id. story_id defaults to itself.
+    published_day: the publisher's own day, when it differs from published's UTC day."""
     url = url or f"https://{source}.example/news/{hashlib.sha1((title + text).encode()).hexdigest()[:12]}"
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
     cur.execute(
         """
-        INSERT INTO articles (url, canonical_url, source_id, title, lead, text, published_at, lang,
+        INSERT INTO articles (url, canonical_url, source_id, title, lead, text, published_at, published_day, lang,
                               content_hash, zh_tokens)
-        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
         """,
         (
             url,
@@ -60,6 +62,7 @@ def add_article(
             lead,
             text,
             published,
+            published_day,
             lang,
             hashlib.sha256(f"{title}\n{text}".encode()).hexdigest(),
             zh_tokens(f"{title}\n{text}"),

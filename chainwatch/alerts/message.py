@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from chainwatch.storage.alerts import EventDetail, OutboxRow
@@ -35,6 +35,7 @@ def story(e: EventDetail) -> dict[str, Any]:
         "source": e.source_id,
         "source_name": e.source_name,
         "published_at": _iso(e.published_at),
+        "published_day": e.published_day.isoformat() if e.published_day else None,
         "fired_at": _iso(e.fired_at),
         "labels": e.labels,
         "entities": e.entities,
@@ -64,12 +65,19 @@ def subject(row: OutboxRow, events: list[EventDetail]) -> str:
     return f"ChainWatch alert {row.rule_name}: 1 story"
 
 
+def when(e: EventDetail) -> str:
+    """The publisher's own day, then the UTC time: "2020-02-15 (2020-02-14 22:00 UTC)"."""
+    day = e.published_day.isoformat() if e.published_day else ""
+    if e.published_at is None:
+        return day
+    utc = f"{e.published_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return f"{day} ({utc})" if day else utc
+
+
 def _text_story(e: EventDetail) -> list[str]:
     lines = [
         clean(e.title),
-        f"  {clean(e.source_name)} · {e.published_at:%Y-%m-%d %H:%M} UTC"
-        if e.published_at
-        else f"  {clean(e.source_name)}",
+        f"  {clean(e.source_name)} · {when(e)}" if when(e) else f"  {clean(e.source_name)}",
         f"  {clean(e.url)}",
     ]
     for lab in e.labels:
@@ -106,7 +114,7 @@ def body_html(row: OutboxRow, events: list[EventDetail]) -> str:
         href = esc(e.url) if e.url.startswith(("http://", "https://")) else "#"
         items.append(
             f'<div><h3><a href="{href}">{esc(e.title)}</a></h3><p>{esc(e.source_name)}'
-            f'{" · " + esc(e.published_at.strftime("%Y-%m-%d %H:%M")) + " UTC" if e.published_at else ""}</p>'
+            f'{" · " + esc(when(e)) if when(e) else ""}</p>'
             f'<ul>{labels}</ul>'
             + (f"<p>Entities: {entities}</p>" if entities else "")
             + (f"<p>Amounts: {amounts}</p>" if amounts else "")

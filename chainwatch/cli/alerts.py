@@ -151,6 +151,7 @@ def register(app: typer.Typer) -> None:
                             "lang": m.lang,
                             "score": m.score,
                             "published_at": m.published_at.isoformat() if m.published_at else None,
+                            "published_day": m.published_day.isoformat() if m.published_day else None,
                             "max_amount_usd": str(m.max_amount_usd) if m.max_amount_usd else None,
                         }
                         for m in result.matches
@@ -161,7 +162,7 @@ def register(app: typer.Typer) -> None:
             )
             return
         for m in result.matches:
-            day = m.published_at.strftime("%Y-%m-%d") if m.published_at else "-"
+            day = m.published_day.isoformat() if m.published_day else "-"  # the publisher's own day
             score = f"{m.score:.2f}" if m.score is not None else "-"
             usd = f"${m.max_amount_usd:,.0f}" if m.max_amount_usd else "-"
             typer.echo(f"{day}  {score:>5}  {usd:>15}  {clean(m.source_id)[:14]:<14}  {clean(m.title)[:100]}")

@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
             f"{summary.stories} stories, first seen {first}, last seen {last}"
         )
         for a in articles:
-            day = f"{a.published_at:%Y-%m-%d}" if a.published_at else "-"
+            day = a.published_day.isoformat() if a.published_day else "-"  # the publisher's own day
             typer.echo(f"  {day}  {clean(a.source_id)[:14]:<14}  {clean(a.title)[:100]}")
         if len(found) > 1:
             typer.echo("also matching: " + ", ".join(f"{i} ({n})" for i, _, n in found[1:]))

@@ -9,7 +9,7 @@ transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -74,6 +74,7 @@ class Match:
     lang: str | None
     score: float | None  # the rule's label score (None for a rule without a label)
     max_amount_usd: Decimal | None
+    published_day: date | None = None  # the publisher's own day, else published_at's UTC day: the date to show
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class EventDetail:
     source_id: str
     source_name: str
     published_at: datetime | None
+    published_day: date | None  # the publisher's own day, else published_at's UTC day: the date to show
     fired_at: datetime
     labels: list[dict[str, Any]] = field(default_factory=list)  # {label, name, probability, evidence}
     entities: list[dict[str, Any]] = field(default_factory=list)  # {id, kind, name}
@@ -203,7 +205,8 @@ def matches(
         """
         SELECT a.id, coalesce(a.story_id, a.id), a.title, a.canonical_url, a.source_id, a.published_at, a.lang,
                sc.probability,
-               (SELECT max(m.amount_usd) FROM article_entity_mentions m WHERE m.article_id = a.id)
+               (SELECT max(m.amount_usd) FROM article_entity_mentions m WHERE m.article_id = a.id),
+               coalesce(a.published_day, (a.published_at AT TIME ZONE 'UTC')::date)
         FROM articles a
         JOIN sources s ON s.id = a.source_id
         LEFT JOIN article_scores sc ON sc.article_id = a.id AND sc.label = %(label)s
@@ -250,6 +253,7 @@ def matches(
             row[6],
             float(row[7]) if row[7] is not None else None,
             row[8],
+            row[9],
         )
         for row in cur.fetchall()
     ]
@@ -410,7 +414,8 @@ def event_details(cur: Cursor, event_ids: list[int]) -> list[EventDetail]:
     sentence, the entities and the amounts it mentions."""
     cur.execute(
         """
-        SELECT e.id, e.story_id, a.id, a.title, a.canonical_url, a.source_id, s.name, a.published_at, e.fired_at
+        SELECT e.id, e.story_id, a.id, a.title, a.canonical_url, a.source_id, s.name, a.published_at,
+               coalesce(a.published_day, (a.published_at AT TIME ZONE 'UTC')::date), e.fired_at
         FROM alert_events e JOIN articles a ON a.id = e.article_id JOIN sources s ON s.id = a.source_id
         WHERE e.id = ANY(%s::bigint[]) ORDER BY e.id
         """,

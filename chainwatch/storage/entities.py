@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +62,7 @@ class EntityArticle:
     published_at: datetime | None
     lang: str | None
     mentions: int
+    published_day: date | None  # the publisher's own day, else published_at's UTC day: the date to show
 
 
 def sync_entities(cur: Cursor, entities: Iterable[EntityRow]) -> None:
@@ -209,7 +210,8 @@ def entity_articles(
     """The newest articles that mention an entity (an entity page's list; page with before_id)."""
     cur.execute(
         """
-        SELECT l.article_id, l.story_id, a.title, a.canonical_url, l.source_id, l.published_at, l.lang, l.mentions
+        SELECT l.article_id, l.story_id, a.title, a.canonical_url, l.source_id, l.published_at, l.lang, l.mentions,
+               coalesce(a.published_day, (l.published_at AT TIME ZONE 'UTC')::date)
         FROM article_entity_list l JOIN articles a ON a.id = l.article_id
         WHERE l.entity_id = %(e)s AND (%(before)s::bigint IS NULL OR l.article_id < %(before)s::bigint)
         ORDER BY l.published_at DESC NULLS LAST, l.article_id DESC
@@ -217,7 +219,7 @@ def entity_articles(
         """,
         {"e": entity_id, "limit": limit, "before": before_id},
     )
-    return [EntityArticle(r[0], r[1], r[2], r[3], r[4], r[5], r[6], int(r[7])) for r in cur.fetchall()]
+    return [EntityArticle(r[0], r[1], r[2], r[3], r[4], r[5], r[6], int(r[7]), r[8]) for r in cur.fetchall()]
 
 
 def article_mentions(cur: Cursor, article_id: int) -> list[dict[str, Any]]:
@@ -244,6 +246,7 @@ class MentioningArticle:
     lang: str | None
     snippet: str  # the surfaces of the entities, as written
     labels: list[str]
+    published_day: date | None  # the publisher's own day, else published_at's UTC day: the date to show
 
 
 def articles_mentioning(
@@ -268,7 +271,8 @@ def articles_mentioning(
                (SELECT string_agg(DISTINCT m.surface, ' · ') FROM article_entity_mentions m
                 WHERE m.article_id = a.id AND m.entity_id = ANY(%(ids)s::text[])),
                coalesce((SELECT array_agg(al.label ORDER BY al.label) FROM article_labels al
-                         WHERE al.article_id = a.id), '{}')
+                         WHERE al.article_id = a.id), '{}'),
+               coalesce(a.published_day, (a.published_at AT TIME ZONE 'UTC')::date)
         FROM articles a
         WHERE (SELECT count(DISTINCT l.entity_id) FROM article_entity_list l
                WHERE l.article_id = a.id AND l.entity_id = ANY(%(ids)s::text[])) = cardinality(%(ids)s::text[])
@@ -298,4 +302,4 @@ def articles_mentioning(
             "limit": limit,
         },
     )
-    return [MentioningArticle(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", list(r[7])) for r in cur.fetchall()]
+    return [MentioningArticle(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", list(r[7]), r[8]) for r in cur.fetchall()]

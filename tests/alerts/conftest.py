@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg2
@@ -139,6 +139,8 @@ def seed(db_url: str, *, extra_copies: int = 1) -> dict[str, int]:
                     text=text,
                     lang=lang,
                     published=datetime(2022, 6, 20 + i, tzinfo=UTC),
+                    # the first: a New York publisher's evening of the 19th, UTC's midnight of the 20th
+                    published_day=date(2022, 6, 19) if i == 0 else None,
                 )
                 factories.add_labels(cur, art, {"security_breach": score}, evidence=text)
                 ids[title] = art

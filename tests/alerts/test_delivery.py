@@ -70,6 +70,8 @@ def test_rule_fires_once_per_story_by_email_and_webhook(seeded, smtp_server, rec
     text = msg.get_body(("plain",)).get_content()
     assert HACKS[0][0] in text and HACKS[0][1] in text  # the title and the evidence sentence
     assert "Entities: Harmony (ONE)" in text and "Amounts: $100 million" in text
+    assert "Wire · 2022-06-19 (2022-06-20 00:00 UTC)" in text  # the publisher's own day first, then UTC
+    assert "2022-06-19 (2022-06-20 00:00 UTC)" in msg.get_body(("html",)).get_content()
 
     # Webhook: signed JSON with title, source, labels + evidence, entities, amounts and link.
     alerts = [r for r in receiver.requests if r["headers"]["X-ChainWatch-Delivery"] != "ping"]
@@ -86,6 +88,7 @@ def test_rule_fires_once_per_story_by_email_and_webhook(seeded, smtp_server, rec
     stories = [json.loads(r["body"])["stories"][0] for r in alerts]
     first = stories[0]
     assert first["title"] == HACKS[0][0] and first["source"] == "wire" and first["url"].startswith("https://")
+    assert (first["published_day"], first["published_at"]) == ("2022-06-19", "2022-06-20T00:00:00+00:00")
     assert first["labels"][0]["label"] == "security_breach" and first["labels"][0]["evidence"] == HACKS[0][1]
     assert {"id": "harmony", "kind": "token", "name": "Harmony (ONE)"} in first["entities"]
     assert first["amounts"][0]["currency"] == "USD" and Decimal(first["amounts"][0]["amount"]) == 100_000_000

@@ -33,6 +33,8 @@ def test_rule_for_big_hacks_lists_each_hack_story_once(seeded):
     titles = [m.title for m in result.matches]
     assert titles == [HACKS[0][0], HACKS[1][0], HACKS[2][0]]  # not the $50,000 one, not the SEC suit; one per story
     assert all(m.max_amount_usd >= 1_000_000 for m in result.matches)
+    # the date shown is the publisher's own day, else the UTC day
+    assert [str(m.published_day) for m in result.matches] == ["2022-06-19", "2022-06-21", "2022-06-22"]
 
 
 def test_since_limits_by_publication_date(seeded):

@@ -4,7 +4,7 @@ classifier's, the views, and the storage queries an entity page and `--entity` u
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import psycopg2
 import pytest
@@ -35,7 +35,8 @@ def articles(clean_db):
             lang="zh",
             title="币安被罚43亿美元",
             text="美国司法部称，币安将支付43亿美元。",
-            published=datetime(2023, 11, 22, tzinfo=UTC),
+            published=datetime(2023, 11, 21, 17, 0, tzinfo=UTC),  # 01:00 on the 22nd in Beijing
+            published_day=date(2023, 11, 22),
         )
         factories.add_labels(cur, en, {"regulation_enforcement": 0.95})
     conn.close()
@@ -100,7 +101,15 @@ def test_views_and_entity_page_queries(articles):
             summary = store.entity_summary(cur, "binance")
             assert summary is not None and (summary.articles, summary.stories) == (2, 2)
             assert summary.first_seen == datetime(2023, 11, 21, tzinfo=UTC)
-            assert [a.article_id for a in store.entity_articles(cur, "binance")] == [zh, en]
+            listed = store.entity_articles(cur, "binance")
+            assert [a.article_id for a in listed] == [zh, en]
+            # the date to show: the publisher's own day, else the UTC day
+            assert [a.published_day for a in listed] == [date(2023, 11, 22), date(2023, 11, 21)]
+            mentioning = store.articles_mentioning(cur, ["binance"])
+            assert [(a.article_id, a.published_day) for a in mentioning] == [
+                (zh, date(2023, 11, 22)),
+                (en, date(2023, 11, 21)),
+            ]
             mentions = store.article_mentions(cur, zh)
             assert [m["surface"] for m in mentions][:2] == ["币安", "43亿美元"]
     finally:

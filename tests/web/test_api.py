@@ -302,6 +302,7 @@ def test_entity_by_id_name_or_alias(client, web_db):
     assert body["article_count"] >= 1 and body["stories"] >= 1 and body["article_count"] >= len(body["articles"])
     assert web_db.entity_article in [a["article_id"] for a in body["articles"]]
     assert all(a["source_name"] for a in body["articles"])
+    assert all(a["published_day"] for a in body["articles"] if a["published_at"])  # the date to show
     weeks = body["weeks"]
     assert weeks and sum(w["articles"] for w in weeks) >= 1
     assert [w["week_start"] for w in weeks] == sorted(w["week_start"] for w in weeks)  # every week, in order

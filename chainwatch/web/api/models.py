@@ -219,6 +219,7 @@ class EntityArticleOut(BaseModel):
     source_id: str
     source_name: str
     published_at: datetime | None
+    published_day: date | None = Field(description=PUBLISHED_DAY)
     lang: str | None
     mentions: int = Field(description="How often this article names the entity.")
 
