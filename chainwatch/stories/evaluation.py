@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from chainwatch.counts import Counts
-from chainwatch.stories.linking import Rule, Signals, Specificity, compare, link_batch, within_window
+from chainwatch.stories.linking import RULE, Rule, Signals, Specificity, compare, link_batch, within_window
 
 DATA = Path(__file__).with_name("data")
 ITEMS_PATH = DATA / "story_items.jsonl"
@@ -43,14 +43,16 @@ class Report:
     grouping: Counts = field(default_factory=Counts)
     by_kind: dict[str, Counts] = field(default_factory=dict)  # grouping, per pair kind
     rules: list[Rule] = field(default_factory=list)  # the rule each fold chose
-    final: Rule | None = None  # the rule all pairs choose: what linking.RULE should be
+    final: Rule | None = None  # the rule all pairs choose (linking.RULE may differ: docs/entities.md)
 
     def lines(self) -> list[str]:
         out = [f"pairwise  {self.pairwise.line()}", f"grouping  {self.grouping.line()}"]
         out += [f"  {kind:<16} {c.line()}" for kind, c in sorted(self.by_kind.items())]
         out += [f"fold rules: {', '.join(r.version for r in self.rules)}"]
         if self.final:
-            out += [f"chosen on all pairs (linking.RULE): {self.final.version}"]
+            out += [
+                f"chosen on all pairs: {self.final.version} (linking.RULE: {RULE.version}; docs/entities.md says why)"
+            ]
         return out
 
 

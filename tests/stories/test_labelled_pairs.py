@@ -34,5 +34,10 @@ def test_every_item_says_where_it_comes_from() -> None:
 
 def test_the_cross_lingual_pairs_hold_hard_negatives_and_the_real_positives() -> None:
     pairs = [p for p in evaluation.load_pairs() if p.kind in {"en-zh", "regulator-zh"}]
-    assert sum(p.same_event for p in pairs) == 2  # Kaleido on AWS; the SEC's Blockvest order
-    assert sum(not p.same_event for p in pairs) >= 75
+    # rounds 1-2: Kaleido on AWS and the SEC's Blockvest order; round 3: 62 pairs of 2018 and 2021-22
+    assert sum(p.same_event for p in pairs) == 64
+    assert sum(not p.same_event for p in pairs) >= 150
+    # both periods of round 3 are there, each with read negatives beside its positives
+    for prefix in ("zh2-", "en18-"):
+        period = [p for p in pairs if p.id.startswith(prefix)]
+        assert sum(p.same_event for p in period) >= 30 and sum(not p.same_event for p in period) >= 30, prefix

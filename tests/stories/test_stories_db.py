@@ -15,8 +15,8 @@ from chainwatch.stories.linking import RULE, Rule
 from tests import factories
 
 RELEASE = datetime(2023, 11, 21, 15, tzinfo=UTC)
-# The measured rule (linking.RULE) adds nothing for a shared amount or a language crossing: the
-# labelled set holds too few of either to choose a weight (docs/entities.md). This rule gives both
+# The measured rule (linking.RULE) adds nothing for a shared amount or a language crossing: weights for
+# them buy cross-lingual recall only at a precision not accepted (docs/entities.md). This rule gives both
 # a weight, to test that a crossing link merges stories end to end like any other.
 CROSSING = Rule(threshold=RULE.threshold, entity_weight=0.1, amount_weight=0.1, cross_lingual_bonus=0.1)
 
