@@ -11,7 +11,7 @@ from chainwatch.contracts import ClassifierInput
 from chainwatch.entities.extract import extract
 from chainwatch.entities.gazetteer import load
 from chainwatch.stories import evaluation
-from chainwatch.stories.linking import Signals, amount_keys, centred, centroids
+from chainwatch.stories.linking import RULE, Signals, amount_keys, centred, centroids
 from nlp.classifier import Classifier, load_classifier
 
 UNKNOWN_OUTLET = "uglydog"  # the UglyDogIsDog passages do not say which outlet published them
@@ -52,10 +52,26 @@ def item_signals(items: dict[str, dict[str, Any]], classifier: Classifier) -> di
     return out
 
 
-def evaluate(classifier: Classifier | None = None, *, folds: int = 5) -> evaluation.Report:
+def report(classifier: Classifier | None = None, *, folds: int = 5, repeats: int = 1) -> list[str]:
+    """What `chainwatch stories evaluate` prints: the procedure (a rule chosen on each k-1 folds) and the
+    shipped rule (linking.RULE) on the same held-out folds; with repeats > 1, both over that many splits."""
+    items, pairs = _labelled()
+    signals = item_signals(items, classifier or load_classifier())
+    chosen = evaluation.repeated(pairs, signals, repeats=repeats, folds=folds)
+    shipped = evaluation.repeated(pairs, signals, repeats=repeats, folds=folds, rules=[RULE])
+    out = [f"{len(pairs)} pairs ({sum(p.same_event for p in pairs)} same event) over {len(items)} items, {folds} folds"]
+    out += ["", "rule chosen on each k-1 folds, held-out figures:"] + chosen[0].lines()
+    out += ["", f"linking.RULE ({RULE.version}) on the same folds:"] + shipped[0].lines()[:-2]
+    if repeats > 1:
+        out += ["", "rule chosen on each k-1 folds,"] + evaluation.spread(chosen)
+        out += ["", "linking.RULE,"] + evaluation.spread(shipped)
+    return out
+
+
+def _labelled() -> tuple[dict[str, dict[str, Any]], list[evaluation.LabelledPair]]:
     items = evaluation.load_items()
     pairs = evaluation.load_pairs()
     missing = sorted({k for p in pairs for k in (p.a, p.b)} - set(items))
     if missing:
         raise ValueError(f"pairs name items that story_items.jsonl lacks: {', '.join(missing[:5])}")
-    return evaluation.cross_validate(pairs, item_signals(items, classifier or load_classifier()), folds=folds)
+    return items, pairs
