@@ -75,9 +75,10 @@ def when(e: EventDetail) -> str:
 
 
 def _text_story(e: EventDetail) -> list[str]:
+    shown = when(e)
     lines = [
         clean(e.title),
-        f"  {clean(e.source_name)} · {when(e)}" if when(e) else f"  {clean(e.source_name)}",
+        f"  {clean(e.source_name)} · {shown}" if shown else f"  {clean(e.source_name)}",
         f"  {clean(e.url)}",
     ]
     for lab in e.labels:
@@ -112,9 +113,10 @@ def body_html(row: OutboxRow, events: list[EventDetail]) -> str:
         entities = ", ".join(esc(x["name"]) for x in e.entities)
         amounts = ", ".join(esc(a["surface"]) for a in e.amounts)
         href = esc(e.url) if e.url.startswith(("http://", "https://")) else "#"
+        shown = when(e)
         items.append(
             f'<div><h3><a href="{href}">{esc(e.title)}</a></h3><p>{esc(e.source_name)}'
-            f'{" · " + esc(when(e)) if when(e) else ""}</p>'
+            f'{" · " + esc(shown) if shown else ""}</p>'
             f'<ul>{labels}</ul>'
             + (f"<p>Entities: {entities}</p>" if entities else "")
             + (f"<p>Amounts: {amounts}</p>" if amounts else "")

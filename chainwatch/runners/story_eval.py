@@ -61,7 +61,7 @@ def report(classifier: Classifier | None = None, *, folds: int = 5, repeats: int
     shipped = evaluation.repeated(pairs, signals, repeats=repeats, folds=folds, rules=[RULE])
     out = [f"{len(pairs)} pairs ({sum(p.same_event for p in pairs)} same event) over {len(items)} items, {folds} folds"]
     out += ["", "rule chosen on each k-1 folds, held-out figures:"] + chosen[0].lines()
-    out += ["", f"linking.RULE ({RULE.version}) on the same folds:"] + shipped[0].lines()[:-2]
+    out += ["", f"linking.RULE ({RULE.version}) on the same folds:"] + shipped[0].lines(rules=False)
     if repeats > 1:
         out += ["", "rule chosen on each k-1 folds,"] + evaluation.spread(chosen)
         out += ["", "linking.RULE,"] + evaluation.spread(shipped)

@@ -206,7 +206,7 @@ def matches(
         SELECT a.id, coalesce(a.story_id, a.id), a.title, a.canonical_url, a.source_id, a.published_at, a.lang,
                sc.probability,
                (SELECT max(m.amount_usd) FROM article_entity_mentions m WHERE m.article_id = a.id),
-               coalesce(a.published_day, (a.published_at AT TIME ZONE 'UTC')::date)
+               chainwatch_shown_day(a.published_day, a.published_at)
         FROM articles a
         JOIN sources s ON s.id = a.source_id
         LEFT JOIN article_scores sc ON sc.article_id = a.id AND sc.label = %(label)s
@@ -415,7 +415,7 @@ def event_details(cur: Cursor, event_ids: list[int]) -> list[EventDetail]:
     cur.execute(
         """
         SELECT e.id, e.story_id, a.id, a.title, a.canonical_url, a.source_id, s.name, a.published_at,
-               coalesce(a.published_day, (a.published_at AT TIME ZONE 'UTC')::date), e.fired_at
+               chainwatch_shown_day(a.published_day, a.published_at), e.fired_at
         FROM alert_events e JOIN articles a ON a.id = e.article_id JOIN sources s ON s.id = a.source_id
         WHERE e.id = ANY(%s::bigint[]) ORDER BY e.id
         """,

@@ -211,7 +211,7 @@ def entity_articles(
     cur.execute(
         """
         SELECT l.article_id, l.story_id, a.title, a.canonical_url, l.source_id, l.published_at, l.lang, l.mentions,
-               coalesce(a.published_day, (l.published_at AT TIME ZONE 'UTC')::date)
+               chainwatch_shown_day(a.published_day, l.published_at)
         FROM article_entity_list l JOIN articles a ON a.id = l.article_id
         WHERE l.entity_id = %(e)s AND (%(before)s::bigint IS NULL OR l.article_id < %(before)s::bigint)
         ORDER BY l.published_at DESC NULLS LAST, l.article_id DESC
@@ -272,7 +272,7 @@ def articles_mentioning(
                 WHERE m.article_id = a.id AND m.entity_id = ANY(%(ids)s::text[])),
                coalesce((SELECT array_agg(al.label ORDER BY al.label) FROM article_labels al
                          WHERE al.article_id = a.id), '{}'),
-               coalesce(a.published_day, (a.published_at AT TIME ZONE 'UTC')::date)
+               chainwatch_shown_day(a.published_day, a.published_at)
         FROM articles a
         WHERE (SELECT count(DISTINCT l.entity_id) FROM article_entity_list l
                WHERE l.article_id = a.id AND l.entity_id = ANY(%(ids)s::text[])) = cardinality(%(ids)s::text[])

@@ -46,9 +46,13 @@ class Report:
     rules: list[Rule] = field(default_factory=list)  # the rule each fold chose
     final: Rule | None = None  # the rule all pairs choose (linking.RULE may differ: docs/entities.md)
 
-    def lines(self) -> list[str]:
+    def lines(self, *, rules: bool = True) -> list[str]:
+        """The counts; with `rules`, also the rule each fold chose and the one all pairs choose (nothing to
+        say when one fixed rule was scored)."""
         out = [f"pairwise  {self.pairwise.line()}", f"grouping  {self.grouping.line()}"]
         out += [f"  {kind:<16} {c.line()}" for kind, c in sorted(self.by_kind.items())]
+        if not rules:
+            return out
         out += [f"fold rules: {', '.join(r.version for r in self.rules)}"]
         if self.final:
             out += [

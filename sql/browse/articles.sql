@@ -11,7 +11,7 @@
 --   lim                rows to return
 SELECT a.id, a.title, a.canonical_url, a.source_id, s.name AS source_name, s.category,
        a.published_at, a.lang, coalesce(a.story_id, a.id) AS story_id,
-       coalesce(a.published_day, (a.published_at AT TIME ZONE 'UTC')::date) AS published_day,  -- the publisher's day (011), else UTC's
+       chainwatch_shown_day(a.published_day, a.published_at) AS published_day,  -- the publisher's day, else UTC's (013)
        left(coalesce(nullif(a.lead, ''), a.text), 300) AS lead,
        (SELECT json_agg(json_build_object('label', dal.label, 'score', dal.probability)
                         ORDER BY dal.probability DESC, dal.label)

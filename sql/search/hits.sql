@@ -21,7 +21,7 @@ WITH ranked AS (
     LIMIT %(lim)s
 )
 SELECT a.id, a.title, a.canonical_url, a.source_id, a.published_at, a.lang, t.rank,
-       coalesce(a.published_day, (a.published_at AT TIME ZONE 'UTC')::date) AS published_day,
+       chainwatch_shown_day(a.published_day, a.published_at) AS published_day,
        ts_headline('english', left(a.text, 20000), %(tsq)s::tsquery,
                    'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … ", StartSel=«, StopSel=»'),
        ARRAY(SELECT al.label FROM article_labels al WHERE al.article_id = a.id
